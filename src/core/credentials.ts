@@ -1,0 +1,92 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { credentials, type CredentialKind } from "../db/schema";
+import { constantTimeEqual, randomSecret, sha256Hex } from "./crypto";
+import { getTenant } from "./tenants";
+import { notFound } from "./errors";
+
+export interface IssuedCredential {
+  clientId: number;
+  clientSecret: string;
+  kind: CredentialKind;
+  tenantId: number;
+}
+
+/** Who a verified credential belongs to. */
+export interface Principal {
+  tenantId: number;
+  credentialId: number;
+  kind: CredentialKind;
+}
+
+/** Creates a credential; the secret is returned here once and only its hash is stored. */
+export async function issueCredential(
+  db: Db,
+  tenantId: number,
+  input: { kind: CredentialKind; name?: string },
+): Promise<IssuedCredential> {
+  await getTenant(db, tenantId);
+  const clientSecret = randomSecret();
+  const [row] = await db
+    .insert(credentials)
+    .values({
+      tenantId,
+      kind: input.kind,
+      name: input.name ?? null,
+      secretHash: await sha256Hex(clientSecret),
+      createdAt: Date.now(),
+    })
+    .returning({ id: credentials.id });
+  return { clientId: row!.id, clientSecret, kind: input.kind, tenantId };
+}
+
+/** Revokes a credential; tokens issued to it fail their next check. Unknown or already revoked -> not_found. */
+export async function revokeCredential(db: Db, clientId: number): Promise<void> {
+  const revoked = await db
+    .update(credentials)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
+    .returning({ id: credentials.id });
+  if (revoked.length === 0) throw notFound("Credential not found");
+}
+
+/** Checks a client_id + secret pair (OAuth client credentials). Null when unknown, revoked or wrong. */
+export async function verifyClientSecret(db: Db, clientId: number, secret: string): Promise<Principal | null> {
+  const row = await db
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
+    .get();
+  // Hash and compare even when the row is missing, so timing does not reveal which ids exist.
+  const ok = await constantTimeEqual(await sha256Hex(secret), row?.secretHash ?? "");
+  if (!row || !ok) return null;
+  return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
+}
+
+/** Finds the live kiosk credential whose secret this is (kiosks send only the secret). */
+export async function verifyKioskSecret(db: Db, secret: string): Promise<Principal | null> {
+  const row = await db
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.secretHash, await sha256Hex(secret)), isNull(credentials.revokedAt)))
+    .get();
+  if (!row || row.kind !== "kiosk") return null;
+  return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
+}
+
+/** True when the credential still exists, is live and belongs to the tenant (checked on every Bearer call). */
+export async function isCredentialLive(db: Db, credentialId: number, tenantId: number): Promise<boolean> {
+  const row = await db
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(
+      and(
+        eq(credentials.id, credentialId),
+        eq(credentials.tenantId, tenantId),
+        eq(credentials.kind, "partner"),
+        isNull(credentials.revokedAt),
+      ),
+    )
+    .get();
+  return row !== undefined;
+}

@@ -1,0 +1,49 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { settings, tenants, type Tenant } from "../db/schema";
+import { DomainError, notFound } from "./errors";
+
+/** True when `zone` is an IANA time zone the runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function createTenant(db: Db, input: { name: string; timezone?: string }): Promise<Tenant> {
+  const timezone = input.timezone ?? "UTC";
+  if (!isTimeZone(timezone)) throw new DomainError("invalid", "Invalid input", { timezone: ["Unknown IANA time zone."] });
+  const [tenant] = await db.insert(tenants).values({ name: input.name, timezone, createdAt: Date.now() }).returning();
+  return tenant!;
+}
+
+export async function getTenant(db: Db, id: number): Promise<Tenant> {
+  const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
+  if (!tenant) throw notFound("Tenant not found");
+  return tenant;
+}
+
+/** The deployment-wide setting that names the tenant receiving public VLT (kiosk) registrations. */
+const VLT_DESTINATION = "vlt_destination_tenant";
+
+export async function setVltDestination(db: Db, tenantId: number): Promise<void> {
+  await getTenant(db, tenantId);
+  const now = Date.now();
+  await db
+    .insert(settings)
+    .values({ key: VLT_DESTINATION, value: String(tenantId), updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: String(tenantId), updatedAt: now } });
+}
+
+export async function clearVltDestination(db: Db): Promise<void> {
+  await db.delete(settings).where(eq(settings.key, VLT_DESTINATION));
+}
+
+/** The tenant id kiosk registrations land in, or null when none is configured. */
+export async function getVltDestination(db: Db): Promise<number | null> {
+  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, VLT_DESTINATION)).get();
+  return row ? Number(row.value) : null;
+}

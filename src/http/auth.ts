@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from "hono";
+import { isCredentialLive, verifyKioskSecret } from "../core/credentials";
+import { constantTimeEqual } from "../core/crypto";
+import { DomainError, unauthenticated } from "../core/errors";
+import { verifyAccessToken } from "../core/tokens";
+import type { AppEnv } from "./app-env";
+
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/;
+
+/**
+ * Partner routes: a ficha access token (HS256, unexpired) whose credential is still live
+ * in D1 — one indexed read, so revoking a credential stops its tokens at once. Sets
+ * `principal`; every query downstream filters by `principal.tenantId`.
+ */
+export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  const claims = token ? await verifyAccessToken(token, c.env.JWT_SECRET) : null;
+  if (!claims || !(await isCredentialLive(c.get("db"), claims.credentialId, claims.tenantId))) throw unauthenticated();
+  c.set("principal", { tenantId: claims.tenantId, credentialId: claims.credentialId, kind: "partner" });
+  await next();
+};
+
+/** Kiosk routes: `X-Client-Secret` of a live kiosk credential. */
+export const kioskAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const secret = c.req.header("x-client-secret");
+  const principal = secret ? await verifyKioskSecret(c.get("db"), secret) : null;
+  if (!principal) throw unauthenticated();
+  c.set("principal", principal);
+  await next();
+};
+
+/** Operator routes: `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. */
+export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const expected = c.env.ADMIN_TOKEN;
+  const given = /^Bearer +(\S+) *$/.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!expected) throw new DomainError("unavailable", "ADMIN_TOKEN is not configured");
+  if (!given || !(await constantTimeEqual(given, expected))) throw unauthenticated();
+  await next();
+};

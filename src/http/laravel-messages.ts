@@ -1,0 +1,61 @@
+import type { z } from "zod";
+import type { FieldErrors } from "../core/errors";
+import { groupByField, isMissing } from "./envelope";
+
+/**
+ * Laravel's validation messages ("The dni field must not be greater than 20
+ * characters."). Three of the seeds (kiosk, loyalty, sales) document Laravel back ends,
+ * so their callers see these exact sentences.
+ */
+export function laravelFieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldErrors {
+  return groupByField(issues, (issue, field) => laravelMessage(issue, field, input));
+}
+
+function laravelMessage(issue: z.core.$ZodIssue, field: string, input: unknown): string {
+  if (isMissing(issue, input)) return `The ${field} field is required.`;
+  switch (issue.code) {
+    case "invalid_type":
+      switch (issue.expected) {
+        case "string":
+          return `The ${field} field must be a string.`;
+        case "int":
+          return `The ${field} field must be an integer.`;
+        case "number":
+          return `The ${field} field must be a number.`;
+        case "boolean":
+          return `The ${field} field must be true or false.`;
+        default:
+          return `The ${field} field must be an array.`;
+      }
+    case "too_big":
+      return issue.origin === "string"
+        ? `The ${field} field must not be greater than ${issue.maximum} characters.`
+        : issue.origin === "array"
+          ? `The ${field} field must not have more than ${issue.maximum} items.`
+          : `The ${field} field must not be greater than ${issue.maximum}.`;
+    case "too_small":
+      return issue.origin === "string"
+        ? issue.minimum === 1
+          ? `The ${field} field is required.`
+          : `The ${field} field must be at least ${issue.minimum} characters.`
+        : issue.origin === "array"
+          ? `The ${field} field must have at least ${issue.minimum} items.`
+          : `The ${field} field must be at least ${issue.minimum}.`;
+    case "invalid_format":
+      if (issue.format === "email") return `The ${field} field must be a valid email address.`;
+      if (issue.format === "datetime" || issue.format === "date") return `The ${field} field must be a valid date.`;
+      return `The ${field} field format is invalid.`;
+    case "invalid_value":
+      return `The selected ${field} is invalid.`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Laravel's summary line: the first message, plus "(and N more errors)" when there are more. */
+export function laravelSummary(fields: FieldErrors): string {
+  const messages = Object.values(fields).flat();
+  const [first = "The given data was invalid."] = messages;
+  const more = messages.length - 1;
+  return more > 0 ? `${first} (and ${more} more error${more === 1 ? "" : "s"})` : first;
+}

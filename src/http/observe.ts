@@ -1,0 +1,49 @@
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { createDb } from "../db/client";
+import { CostMeter } from "../db/cost-meter";
+import type { AppEnv } from "./app-env";
+
+const on = (flag: string | undefined) => flag === "on" || flag === "true" || flag === "1";
+
+/**
+ * Gives each request its metered database handle, then, once answered, adds the
+ * `Server-Timing` cost header (when SERVER_TIMING is on) and writes one JSON log line:
+ * method, route pattern (never the raw path: paths may carry document numbers), status,
+ * duration, tenant and request id. Never secrets, tokens, bodies or card UIDs.
+ */
+export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = performance.now();
+  const meter = new CostMeter();
+  c.set("meter", meter);
+  c.set("db", createDb(c.env.DB, meter));
+  await next();
+  const ms = performance.now() - started;
+  if (on(c.env.SERVER_TIMING)) c.res.headers.set("Server-Timing", serverTiming(meter, ms));
+  if (on(c.env.LOG_REQUESTS)) {
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: "request",
+        method: c.req.method,
+        route: routePath(c, -1),
+        status: c.res.status,
+        ms: Math.round(ms * 10) / 10,
+        tenant: c.var.principal?.tenantId ?? null,
+        requestId: c.get("requestId"),
+      }),
+    );
+  }
+};
+
+/** Renders the request's cost as Server-Timing metrics; counts travel in `desc`. */
+export function serverTiming(meter: CostMeter, totalMs: number): string {
+  const ms = (value: number) => value.toFixed(1);
+  return [
+    `total;dur=${ms(totalMs)}`,
+    `d1;dur=${ms(meter.d1Ms)};desc="${meter.d1RoundTrips}"`,
+    `d1-rows-read;desc="${meter.rowsRead}"`,
+    `d1-rows-written;desc="${meter.rowsWritten}"`,
+    `do;dur=${ms(meter.durableMs)};desc="${meter.durableCalls}"`,
+  ].join(", ");
+}

@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import { DomainError } from "../core/errors";
+import type { RateDecision } from "../durable/rate-limiter";
+import { meteredStub } from "../durable/stubs";
+import type { AppEnv } from "./app-env";
+
+/** The client's address: `CF-Connecting-IP` only (set by Cloudflare's edge); `X-Forwarded-For` is never trusted. */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+export interface RateLimitRule {
+  /** Names the counter; one RateLimiter object per key (e.g. `kiosk-register:203.0.113.7`). */
+  key: string;
+  limit: number;
+  windowSeconds: number;
+  /** 0 only asks whether the key is under its limit. */
+  cost?: number;
+}
+
+/**
+ * Counts one hit for `rule.key` and sets the IETF `RateLimit-Policy` / `RateLimit`
+ * headers; throws `rate_limited` (with `Retry-After`) when the key is over its limit.
+ * When the limiter cannot be reached the stub's error propagates: each caller decides
+ * whether to fail open or closed.
+ */
+export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule): Promise<RateDecision> {
+  const limiter = meteredStub(c.env.RATE_LIMITER, rule.key, c.get("meter"));
+  const decision = await limiter.consume(rule.limit, rule.windowSeconds, rule.cost ?? 1);
+  c.header("RateLimit-Policy", `"default";q=${rule.limit};w=${rule.windowSeconds}`);
+  c.header("RateLimit", `"default";r=${decision.remaining};t=${decision.resetSeconds}`);
+  if (!decision.allowed) {
+    c.header("Retry-After", String(decision.resetSeconds));
+    throw new DomainError("rate_limited", "Too Many Attempts.", {}, { retryAfterSeconds: decision.resetSeconds });
+  }
+  return decision;
+}

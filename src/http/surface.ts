@@ -1,0 +1,49 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { DomainError } from "../core/errors";
+import type { AppEnv } from "./app-env";
+import type { Envelope } from "./envelope";
+import { toDomainError } from "./errors";
+
+/**
+ * A router for one contract. Everything that can fail under its paths — schema
+ * validation, malformed bodies, oversized bodies, auth, unknown paths, internal errors —
+ * is rendered by its envelope. Surfaces are mounted at "/" with their full seed paths, so
+ * their middleware is registered on their own path prefixes only (`prefixes`), never "*".
+ */
+export function createSurface(envelope: Envelope, prefixes: readonly string[]) {
+  const surface = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, _c) => {
+      if (!result.success) {
+        const fields = envelope.fieldErrors(result.error.issues, (result as { data?: unknown }).data);
+        throw new DomainError("invalid", "Invalid input", fields);
+      }
+    },
+  });
+  surface.onError((err, c) => {
+    const error = toDomainError(err);
+    if (!(error instanceof DomainError)) console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: error.message }));
+    return envelope.error(c, error);
+  });
+  for (const prefix of prefixes) surface.use(prefix, limitBody);
+  return surface;
+}
+
+/** Adds the 404 fallback for a surface's prefixes; call after its routes are registered. */
+export function sealSurface(surface: OpenAPIHono<AppEnv>, prefixes: readonly string[]): void {
+  for (const prefix of prefixes) {
+    surface.all(prefix, () => {
+      throw new DomainError("not_found", "Not found");
+    });
+  }
+}
+
+/** Refuses bodies over MAX_BODY_BYTES before they are read into memory. */
+const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+  bodyLimit({
+    maxSize: Number(c.env.MAX_BODY_BYTES),
+    onError: () => {
+      throw new DomainError("payload_too_large", "Payload Too Large");
+    },
+  })(c, next);

@@ -1,0 +1,17 @@
+import { DomainError } from "../../core/errors";
+import { groupByField, isMissing, type Envelope } from "../../http/envelope";
+import { defaultStatus } from "../../http/errors";
+
+/**
+ * The operator API's own envelope (no seed): `{code, message, errors?}` where `code` is
+ * the domain error code (`invalid`, `not_found`, `unauthenticated` …).
+ */
+export const adminEnvelope: Envelope = {
+  error(c, err) {
+    if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
+    const body: Record<string, unknown> = { code: err.code, message: err.message };
+    if (Object.keys(err.fields).length > 0) body.errors = err.fields;
+    return c.json(body, defaultStatus[err.code] as 400);
+  },
+  fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
+};
