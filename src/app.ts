@@ -6,7 +6,11 @@ import type { AppEnv } from "./http/app-env";
 import { docs } from "./http/docs";
 import { observe } from "./http/observe";
 import { adminSurface } from "./surfaces/admin";
+import { clientsSurface } from "./surfaces/clients";
+import { kioskSurface } from "./surfaces/kiosk";
 import { loyaltySurface } from "./surfaces/loyalty";
+import { parkingSurface } from "./surfaces/parking";
+import { salesSurface } from "./surfaces/sales";
 
 /**
  * The Worker's one app. Cross-cutting middleware first, then the surfaces, each mounted
@@ -32,8 +36,12 @@ export function createApp() {
     }),
   );
 
-  app.route("/", adminSurface);
+  app.route("/", kioskSurface);
+  app.route("/", clientsSurface);
+  app.route("/", parkingSurface);
   app.route("/", loyaltySurface);
+  app.route("/", salesSurface);
+  app.route("/", adminSurface);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/", docs);

@@ -17,7 +17,7 @@ export function meteredStub<T extends Rpc.DurableObjectBranded | undefined>(
       return async (...args: unknown[]) => {
         const started = performance.now();
         try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          return await Reflect.apply(value as (...a: unknown[]) => Promise<unknown>, target, args);
         } finally {
           meter.recordDurable(performance.now() - started);
         }

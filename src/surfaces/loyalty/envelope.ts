@@ -4,7 +4,7 @@ import { DomainError } from "../../core/errors";
 import type { AppEnv } from "../../http/app-env";
 import type { Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
-import { laravelFieldErrors } from "../../http/laravel-messages";
+import { laravelFieldErrors } from "../../http/laravel";
 
 /** Seed 003's fixed messages per status. */
 const messages: Record<number, string> = {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import type { FieldErrors } from "../core/errors";
-import { groupByField, isMissing } from "./envelope";
+import { DomainError, type FieldErrors } from "../core/errors";
+import { groupByField, isMissing, type Envelope } from "./envelope";
+import { defaultStatus } from "./errors";
 
 /**
  * Laravel's validation messages ("The dni field must not be greater than 20
@@ -58,4 +59,40 @@ export function laravelSummary(fields: FieldErrors): string {
   const [first = "The given data was invalid."] = messages;
   const more = messages.length - 1;
   return more > 0 ? `${first} (and ${more} more error${more === 1 ? "" : "s"})` : first;
+}
+
+/** Laravel's default messages for non-validation failures. */
+const laravelMessages: Record<number, string> = {
+  401: "Unauthenticated.",
+  403: "This action is unauthorized.",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Attempts.",
+  500: "Server Error",
+  503: "Service Unavailable",
+};
+
+/**
+ * The envelope of a Laravel API: `{message, errors:{field:[msg]}}` on 422 (a body that
+ * is not JSON is a 422 too, never a 500), `{message}` otherwise. `messages` overrides the
+ * message per status where a seed documents its own (and a domain error's own message is
+ * used where the surface passes `useDomainMessage`).
+ */
+export function laravelEnvelope(options: { messages?: Record<number, string>; useDomainMessage?: (status: number) => boolean } = {}): Envelope {
+  return {
+    error(c, err) {
+      if (!(err instanceof DomainError)) return c.json({ message: options.messages?.[500] ?? laravelMessages[500] }, 500);
+      const status = err.code === "malformed_body" ? 422 : defaultStatus[err.code];
+      if (status === 422) {
+        const errors = Object.keys(err.fields).length > 0 ? err.fields : { body: ["The request body must be a valid JSON object."] };
+        return c.json({ message: laravelSummary(errors), errors }, 422);
+      }
+      const message = options.useDomainMessage?.(status) ? err.message : (options.messages?.[status] ?? laravelMessages[status] ?? err.message);
+      return c.json({ message }, status as 400);
+    },
+    fieldErrors: laravelFieldErrors,
+  };
 }
