@@ -9,6 +9,8 @@ import { defaultStatus } from "../../http/errors";
 export const adminEnvelope: Envelope = {
   error(c, err) {
     if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
+    // A body that is not JSON is a bad body like any other: 422 with a field error.
+    if (err.code === "malformed_body") return c.json({ code: "invalid", message: "Invalid input", errors: { body: ["Must be a JSON object."] } }, 422);
     const body: Record<string, unknown> = { code: err.code, message: err.message };
     if (Object.keys(err.fields).length > 0) body.errors = err.fields;
     return c.json(body, defaultStatus[err.code] as 400);
