@@ -8,11 +8,9 @@
 // Server-Timing header the cost wrapper sets).
 //
 //   npm run bench -- --seconds 3 --rounds 3 --concurrency 16 --only tag
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { ADMIN_TOKEN, startLocalWorker } from "./local-worker.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -25,25 +23,7 @@ const { values: opts } = parseArgs({
 const seconds = Number(opts.seconds);
 const rounds = Math.max(3, Number(opts.rounds));
 const concurrency = Number(opts.concurrency);
-const ADMIN_TOKEN = "bench-admin-token";
-
-process.env.WRANGLER_SEND_METRICS = "false";
-const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", ".wrangler/bench-build"], { encoding: "utf8" });
-if (build.status !== 0) throw new Error(`bundle failed:\n${build.stdout}\n${build.stderr}`);
-
-const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
-const mf = new Miniflare({
-  ...workerOptions,
-  name: "ficha",
-  modules: true,
-  modulesRoot: ".wrangler/bench-build",
-  scriptPath: ".wrangler/bench-build/index.js",
-  bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "bench-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on" },
-  host: "127.0.0.1",
-  port: 0,
-});
-const base = (await mf.ready).origin;
-await applyMigrations(await mf.getD1Database("DB"));
+const { mf, base, db } = await startLocalWorker();
 
 const ctx = await benchContext();
 const scenarios = [{ name: "GET /health (bare route)", request: () => ({ method: "GET", path: "/health" }) }];
@@ -116,14 +96,6 @@ const rows = selected.map((scenario) => {
 console.log(`\nficha bench: ${rounds} interleaved rounds x ${seconds}s per route, concurrency ${concurrency}, Miniflare on ${base}`);
 console.table(rows);
 
-async function applyMigrations(db) {
-  const files = readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort();
-  for (const file of files) {
-    const statements = readFileSync(`migrations/${file}`, "utf8").split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
-    for (const statement of statements) await db.prepare(statement).run();
-  }
-}
-
 /** What scenario files get: the base URL, an admin caller, and a provisioned tenant. */
 async function benchContext() {
   const json = async (method, path, { headers = {}, body } = {}) => {
@@ -149,7 +121,7 @@ async function benchContext() {
     call: json,
     admin,
     /** Direct D1 access for bulk seeding (e.g. 100,000 rows) without going through HTTP. */
-    db: await mf.getD1Database("DB"),
+    db,
     tenant: {
       id: tenant.id,
       partner: { client_id: partner.client_id, client_secret: partner.client_secret },

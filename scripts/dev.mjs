@@ -33,9 +33,13 @@ const wrangler = spawn("wrangler", ["dev", ...(portArg < 0 ? ["--port", port] : 
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill(signal));
 wrangler.on("exit", (code) => process.exit(code ?? 0));
 
-await waitForHealth();
-const demo = await ensureDemoTenant();
-printWelcome(demo);
+try {
+  await waitForHealth();
+  printWelcome(await ensureDemoTenant());
+} catch (err) {
+  // Keep serving: the API is up even if the demo could not be provisioned.
+  console.error(`\nCould not provision the demo tenant: ${err.message}\n`);
+}
 
 async function waitForHealth() {
   for (let i = 0; i < 240; i++) {

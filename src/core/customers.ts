@@ -18,6 +18,18 @@ export function bumpActiveCustomers(db: Db, tenantId: number, delta: 1 | -1) {
 }
 
 /**
+ * The statement that lowers the counter by the rows the previous statement of the batch
+ * changed; batch it right after a guarded soft delete, so the counter moves only if the row did
+ * (and is not even rewritten when it did not: D1 bills rewritten rows).
+ */
+export function dropActiveCustomersByChanges(db: Db, tenantId: number) {
+  return db
+    .update(tenants)
+    .set({ activeCustomers: sql`${tenants.activeCustomers} - (SELECT changes())` })
+    .where(and(eq(tenants.id, tenantId), sql`(SELECT changes()) > 0`));
+}
+
+/**
  * The two statements that create an active customer: the insert (returning the row) and
  * the counter bump. Put both in one `db.batch()`, with any statements that refer to the
  * new row (e.g. `customer_id = last_insert_rowid()` right after the insert).
@@ -62,10 +74,7 @@ export async function deactivateCustomer(db: Db, tenantId: number, id: number): 
       .set({ active: false, updatedAt: Date.now() })
       .where(and(eq(customers.id, id), eq(customers.tenantId, tenantId), eq(customers.active, true)))
       .returning({ id: customers.id }),
-    db
-      .update(tenants)
-      .set({ activeCustomers: sql`${tenants.activeCustomers} - (SELECT changes())` })
-      .where(eq(tenants.id, tenantId)),
+    dropActiveCustomersByChanges(db, tenantId),
   ]);
   if (changed.length === 0) throw notFound("Customer not found");
 }

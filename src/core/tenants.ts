@@ -36,14 +36,34 @@ export async function setVltDestination(db: Db, tenantId: number): Promise<void>
     .insert(settings)
     .values({ key: VLT_DESTINATION, value: String(tenantId), updatedAt: now })
     .onConflictDoUpdate({ target: settings.key, set: { value: String(tenantId), updatedAt: now } });
+  cachedVltDestination = null;
 }
 
 export async function clearVltDestination(db: Db): Promise<void> {
   await db.delete(settings).where(eq(settings.key, VLT_DESTINATION));
+  cachedVltDestination = null;
 }
 
 /** The tenant id kiosk registrations land in, or null when none is configured. */
 export async function getVltDestination(db: Db): Promise<number | null> {
   const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, VLT_DESTINATION)).get();
   return row ? Number(row.value) : null;
+}
+
+/** How long an isolate trusts the destination it read (see `getVltDestinationCached`). */
+export const VLT_DESTINATION_CACHE_MS = 30_000;
+
+let cachedVltDestination: { tenantId: number | null; readAt: number } | null = null;
+
+/**
+ * `getVltDestination`, remembered by this isolate for VLT_DESTINATION_CACHE_MS, so that a
+ * kiosk tap answered from its card's memo costs no D1 read. Changing the setting clears
+ * the copy of the isolate that served the change; other isolates follow within the TTL.
+ */
+export async function getVltDestinationCached(db: Db): Promise<number | null> {
+  const now = Date.now();
+  if (cachedVltDestination && now - cachedVltDestination.readAt < VLT_DESTINATION_CACHE_MS) return cachedVltDestination.tenantId;
+  const tenantId = await getVltDestination(db);
+  cachedVltDestination = { tenantId, readAt: now };
+  return tenantId;
 }

@@ -6,7 +6,7 @@
  * milliseconds since the epoch; money and points are integers in minor units.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tenants = sqliteTable("tenants", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -16,6 +16,8 @@ export const tenants = sqliteTable("tenants", {
   /** Active customers, kept in the same batch as every write that changes it, so that
    * paginated lists answer `totalElements` without counting the table. */
   activeCustomers: integer("active_customers").notNull().default(0),
+  /** Loyalty ledger policy: days a POINTS credit stays spendable when the request names no `expirationDate`. */
+  pointsLifetimeDays: integer("points_lifetime_days").notNull().default(365),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -201,9 +203,263 @@ export const sales = sqliteTable(
   (t) => [index("sales_customer").on(t.tenantId, t.customerId, t.id)],
 );
 
+/*
+ * Loyalty ledger (seed 003). Amounts are integers in hundredths. A customer holds one
+ * account per unit; every credit opens a lot, every debit consumes lots
+ * first-expiring-first and records what it took (lot movements), so that
+ * balance = sum of the account's lots' `remaining` = credits - debits, at every commit.
+ * Transactions are never updated or deleted; a reversal is a new row pointing at the
+ * one it reverses. Catalogue rows with `tenant_id` 0 are the defaults every tenant sees
+ * (seeded by migration); a tenant's own row of the same name replaces the default.
+ */
+export const ledgerUnits = ["POINTS", "COINS"] as const;
+export type LedgerUnit = (typeof ledgerUnits)[number];
+export const ledgerDirections = ["CREDIT", "DEBIT"] as const;
+export type LedgerDirection = (typeof ledgerDirections)[number];
+/** What a transaction type counts as in the daily reports. */
+export const ledgerCategories = ["coupon", "order", "balance", "redeem", "reload", "transfer", "expiration"] as const;
+export type LedgerCategory = (typeof ledgerCategories)[number];
+
+/** The transaction types a tenant accepts: each fixes unit, direction and report category. */
+export const ledgerTypes = sqliteTable(
+  "ledger_types",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** 0 = the default catalogue every tenant sees. */
+    tenantId: integer("tenant_id").notNull().default(0),
+    name: text("name").notNull(),
+    unit: text("unit", { enum: ledgerUnits }).notNull(),
+    direction: text("direction", { enum: ledgerDirections }).notNull(),
+    category: text("category", { enum: ledgerCategories }).notNull(),
+    /** Rendered `title` of its transactions ("Cupón"), and of their reversals ("Reverso de cupón"). */
+    title: text("title").notNull(),
+    reversalTitle: text("reversal_title").notNull(),
+    /** The lot `set_name` its credits open ("PROMOCIONAL"). */
+    setName: text("set_name").notNull(),
+    /** Credits of this type count towards the customer's tier (lifetime points earned). */
+    earns: integer("earns", { mode: "boolean" }).notNull().default(false),
+    reversible: integer("reversible", { mode: "boolean" }).notNull().default(true),
+    /** Written only by ficha itself (lot expiration); partners cannot post it. */
+    internal: integer("internal", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [uniqueIndex("ledger_types_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** Tiers ("AMIGO" -> "BUEN AMIGO"): a customer is in the highest tier whose `min_earned` its lifetime POINTS earned reach. */
+export const ledgerGroups = sqliteTable(
+  "ledger_groups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** 0 = the default tiers of every tenant without its own. */
+    tenantId: integer("tenant_id").notNull().default(0),
+    rank: integer("rank").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    /** Lifetime POINTS earned (hundredths) that reach this tier. */
+    minEarned: integer("min_earned").notNull(),
+  },
+  (t) => [uniqueIndex("ledger_groups_tenant_rank").on(t.tenantId, t.rank)],
+);
+
+/** A customer's balance in one unit; `balance` can never go negative (the CHECK is the overdraft guard of every debit). */
+export const ledgerAccounts = sqliteTable(
+  "ledger_accounts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    unit: text("unit", { enum: ledgerUnits }).notNull(),
+    balance: integer("balance").notNull().default(0),
+    /** Lifetime amount earned by earning types (minus their reversals): the tier measure. */
+    earned: integer("earned").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("ledger_accounts_customer_unit").on(t.customerId, t.unit), check("ledger_accounts_balance_non_negative", sql`${t.balance} >= 0`)],
+);
+
+/** Partner stores, vendors and products, registered on first sight by their `externalId` (the first name seen is kept). */
+export const ledgerStores = sqliteTable(
+  "ledger_stores",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("ledger_stores_tenant_external").on(t.tenantId, t.externalId)],
+);
+
+export const ledgerVendors = sqliteTable(
+  "ledger_vendors",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("ledger_vendors_tenant_external").on(t.tenantId, t.externalId)],
+);
+
+export const ledgerProducts = sqliteTable(
+  "ledger_products",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("ledger_products_tenant_external").on(t.tenantId, t.externalId)],
+);
+
+/**
+ * Immutable ledger entries. (`tenant_id`, `type`, `code`) identifies a partner's
+ * transaction exactly once (reversals and the credit half of a transfer share their
+ * original's type and code and are excluded from that index); `reverses_id` is unique, so a transaction is reversed at
+ * most once. `customer_seq` numbers a customer's transactions 1, 2, 3 … so that any
+ * history page is one index range, whatever the customer's total.
+ */
+export const ledgerTransactions = sqliteTable(
+  "ledger_transactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    customerSeq: integer("customer_seq").notNull(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    unit: text("unit", { enum: ledgerUnits }).notNull(),
+    direction: text("direction", { enum: ledgerDirections }).notNull(),
+    amount: integer("amount").notNull(),
+    type: text("type").notNull(),
+    category: text("category", { enum: ledgerCategories }).notNull(),
+    code: text("code"),
+    externalId: text("external_id"),
+    /** The rendered title, from the type catalogue ("Cupón", "Reverso de orden"), as the seed shows. */
+    title: text("title").notNull(),
+    /** The partner's own `title`, kept as sent. */
+    partnerTitle: text("partner_title"),
+    description: text("description"),
+    storeId: integer("store_id").references(() => ledgerStores.id),
+    vendorId: integer("vendor_id").references(() => ledgerVendors.id),
+    checkbookId: text("checkbook_id"),
+    transferTransactionId: text("transfer_transaction_id"),
+    /** The other half of a transfer (the credit points at its debit). */
+    counterpartId: integer("counterpart_id"),
+    reversesId: integer("reverses_id"),
+    /** Checkbooks and vouchers: the order's money amount and its points earned (+) or redeemed (-). */
+    orderTotal: integer("order_total"),
+    earnedRedeemed: integer("earned_redeemed"),
+    /** SHA-256 of the request that created it: a retry with the same (type, code) must carry the same body. */
+    requestHash: text("request_hash"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("ledger_transactions_tenant_type_code")
+      .on(t.tenantId, t.type, t.code)
+      .where(sql`${t.code} IS NOT NULL AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`),
+    uniqueIndex("ledger_transactions_reverses").on(t.reversesId).where(sql`${t.reversesId} IS NOT NULL`),
+    uniqueIndex("ledger_transactions_customer_seq").on(t.customerId, t.customerSeq),
+    index("ledger_transactions_customer_created").on(t.customerId, t.createdAt),
+    check("ledger_transactions_amount_non_negative", sql`${t.amount} >= 0`),
+  ],
+);
+
+/** Lines of a checkbook or voucher: each product's share of the order. */
+export const ledgerOrderLines = sqliteTable(
+  "ledger_order_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    transactionId: integer("transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    productId: integer("product_id")
+      .notNull()
+      .references(() => ledgerProducts.id),
+    total: integer("total").notNull(),
+    earnedRedeemed: integer("earned_redeemed").notNull(),
+  },
+  (t) => [index("ledger_order_lines_transaction").on(t.transactionId)],
+);
+
+/**
+ * What a credit opened: `remaining` of `amount` is still spendable until `expires_at`
+ * (null: never; COINS never expire). `expired` sums what the expiration job took.
+ */
+export const ledgerLots = sqliteTable(
+  "ledger_lots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    transactionId: integer("transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    amount: integer("amount").notNull(),
+    remaining: integer("remaining").notNull(),
+    expiresAt: integer("expires_at"),
+    expired: integer("expired").notNull().default(0),
+    setName: text("set_name").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("ledger_lots_account_open").on(t.accountId, t.expiresAt, t.id).where(sql`${t.remaining} > 0`),
+    index("ledger_lots_due").on(t.expiresAt).where(sql`${t.remaining} > 0 AND ${t.expiresAt} IS NOT NULL`),
+    index("ledger_lots_transaction").on(t.transactionId),
+    check("ledger_lots_remaining_in_range", sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.amount}`),
+  ],
+);
+
+/** Which lots a debit consumed (positive) or a reversal restored (negative), so reversals give back exactly what was taken. */
+export const ledgerLotMovements = sqliteTable(
+  "ledger_lot_movements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    transactionId: integer("transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    lotId: integer("lot_id")
+      .notNull()
+      .references(() => ledgerLots.id),
+    amount: integer("amount").notNull(),
+  },
+  (t) => [index("ledger_lot_movements_transaction").on(t.transactionId)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type Credential = typeof credentials.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;
 export type Card = typeof cards.$inferSelect;
 export type Sale = typeof sales.$inferSelect;
+export type LedgerType = typeof ledgerTypes.$inferSelect;
+export type LedgerGroup = typeof ledgerGroups.$inferSelect;
+export type LedgerTransaction = typeof ledgerTransactions.$inferSelect;

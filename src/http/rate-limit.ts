@@ -35,3 +35,17 @@ export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule):
   }
   return decision;
 }
+
+/**
+ * `enforceRateLimit` for limits that are a brake, not a gate: when the limiter cannot be
+ * reached the request goes through (one warning is logged) instead of failing; an
+ * over-limit key is still refused.
+ */
+export async function enforceRateLimitFailOpen(c: Context<AppEnv>, rule: RateLimitRule): Promise<void> {
+  try {
+    await enforceRateLimit(c, rule);
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    console.error(JSON.stringify({ level: "warn", msg: "rate limiter unreachable; request let through", requestId: c.get("requestId"), error: String(err) }));
+  }
+}

@@ -1,26 +1,64 @@
-import { DomainError } from "../../core/errors";
-import { groupByField, isMissing, type Envelope } from "../../http/envelope";
+import { z } from "@hono/zod-openapi";
+import { DomainError, type DomainErrorCode } from "../../core/errors";
+import { groupByField, valueAt, type Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
 
-const messages: Record<number, string> = {
-  400: "Solicitud inválida",
-  401: "No autorizado",
-  404: "Cliente no encontrado",
-  409: "Conflicto",
-  413: "La solicitud es demasiado grande",
-  415: "Tipo de contenido no soportado",
-  422: "Error de validación",
-  500: "Error interno del servidor",
-  503: "Servicio no disponible",
+/** The message of each failure whose text does not come from this surface's own code. */
+const messages: Partial<Record<DomainErrorCode, string>> = {
+  invalid: "Error de validación",
+  malformed_body: "El cuerpo de la solicitud no es un JSON válido",
+  unauthenticated: "No autorizado: token ausente, inválido o expirado",
+  forbidden: "No tienes permisos para acceder a este recurso",
+  payload_too_large: "La solicitud es demasiado grande",
+  unsupported_media_type: "Tipo de contenido no soportado: use application/json",
+  rate_limited: "Demasiadas solicitudes",
+  unavailable: "Servicio no disponible",
 };
 
-/** Seed 001's system (Spring): `{success:false, code, message, data:null, errors?}`. */
+/**
+ * Seed 001's system (Spring, `TransactionResponse`): `{success:false, code, message,
+ * data:null}` with the HTTP status in `code`, plus `errors` (field -> messages) on 422.
+ * Messages are Spanish: this surface's own (400 parameter format, 409 duplicates) pass
+ * through; a 404 is "Cliente no encontrado" except for paths no route serves.
+ */
 export const clientsEnvelope: Envelope = {
   error(c, err) {
-    const status = err instanceof DomainError ? defaultStatus[err.code] : 500;
-    const body: Record<string, unknown> = { success: false, code: status, message: messages[status] ?? err.message, data: null };
-    if (err instanceof DomainError && Object.keys(err.fields).length > 0) body.errors = err.fields;
+    if (!(err instanceof DomainError)) return c.json({ success: false, code: 500, message: "Error interno del servidor", data: null }, 500);
+    const status = defaultStatus[err.code];
+    const body: Record<string, unknown> = { success: false, code: status, message: messageOf(err), data: null };
+    if (status === 422) body.errors = err.fields;
+    if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="ficha"');
     return c.json(body, status as 400);
   },
-  fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "El campo es obligatorio" : issue.message)),
+  // An absent or null field is "obligatorio" whatever rule it failed (an enum reports a missing value as a bad one).
+  fieldErrors: (issues, input) =>
+    groupByField(issues, (issue) =>
+      issue.path.length === 0 ? "El cuerpo debe ser un objeto JSON" : valueAt(input, issue.path) == null ? "El campo es obligatorio" : issue.message,
+    ),
 };
+
+function messageOf(err: DomainError): string {
+  if (err.code === "rejected" || err.code === "conflict") return err.message;
+  // sealSurface's fallback (an unknown path or method) says "Not found"; every other 404 here is about a client.
+  if (err.code === "not_found") return err.message === "Not found" ? "Recurso no encontrado" : "Cliente no encontrado";
+  return messages[err.code] ?? err.message;
+}
+
+export const ClientesError = z
+  .object({
+    success: z.literal(false),
+    code: z.number().int().openapi({ description: "The HTTP status.", example: 404 }),
+    message: z.string().openapi({ example: "Cliente no encontrado" }),
+    data: z.null(),
+    errors: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .openapi({ description: "Only on 422: messages per request field.", example: { nombre: ["El campo es obligatorio"] } }),
+  })
+  .openapi("ClientesError");
+
+/** Error responses in this surface's envelope, for route definitions. */
+export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) =>
+  Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [status, { description, content: { "application/json": { schema: ClientesError } } }]),
+  );

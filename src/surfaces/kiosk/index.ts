@@ -1,9 +1,11 @@
-import { laravelEnvelope } from "../../http/laravel";
 import { createSurface, sealSurface } from "../../http/surface";
+import { kioskEnvelope } from "./envelope";
+import { lobbyAuthenticate, lobbyAuthenticateRoute } from "./lobby-authenticate";
+import { register, registerRoute } from "./register";
 
 const prefixes = ["/api/clientes/register", "/api/lobby/*"];
 
-/** Seed 000: VLT client registration and lobby card authentication. */
-export const kioskSurface = createSurface(laravelEnvelope(), prefixes);
+/** Seed 000: VLT client registration (public, per-IP limit, per-card lock) and lobby card authentication. */
+export const kioskSurface = createSurface(kioskEnvelope, prefixes).openapi(registerRoute, register).openapi(lobbyAuthenticateRoute, lobbyAuthenticate);
 
 sealSurface(kioskSurface, prefixes);

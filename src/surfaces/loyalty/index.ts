@@ -1,11 +1,55 @@
 import { createSurface, sealSurface } from "../../http/surface";
 import { loyaltyEnvelope } from "./envelope";
 import { oauthToken, oauthTokenRoute } from "./oauth-token";
+import {
+  byCode,
+  byCodeRoute,
+  defaultGroupRoute,
+  findCustomer,
+  findCustomerRoute,
+  getDefaultGroup,
+  history,
+  historyRoute,
+  lots,
+  lotsRoute,
+  points,
+  pointsRoute,
+  reloads,
+  reloadsRoute,
+} from "./queries";
+import {
+  createCheckbook,
+  createCheckbookRoute,
+  createTransaction,
+  createTransactionRoute,
+  redeemFullBalance,
+  redeemFullBalanceRoute,
+  reverse,
+  reverseMany,
+  reverseManyRoute,
+  reverseRoute,
+  transfer,
+  transferRoute,
+} from "./transactions";
 
 /** Seed 003's paths; everything under them answers in the loyalty envelope. */
 const prefixes = ["/oauth/*", "/api/transaction/*", "/api/transaction", "/api/report/*", "/api/batch/*", "/api/group/*", "/api/customer/*"];
 
-/** Seed 003 (MS Loyalty API): OAuth2 tokens, and later the ledger and its reports. */
-export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes).openapi(oauthTokenRoute, oauthToken);
+/** Seed 003 (MS Loyalty API): OAuth2 tokens, the points/coins ledger, lots, tiers and customer look-up. */
+export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes)
+  .openapi(oauthTokenRoute, oauthToken)
+  .openapi(createTransactionRoute, createTransaction)
+  .openapi(createCheckbookRoute, createCheckbook)
+  .openapi(reverseRoute, reverse)
+  .openapi(reverseManyRoute, reverseMany)
+  .openapi(transferRoute, transfer)
+  .openapi(redeemFullBalanceRoute, redeemFullBalance)
+  .openapi(historyRoute, history)
+  .openapi(byCodeRoute, byCode)
+  .openapi(reloadsRoute, reloads)
+  .openapi(pointsRoute, points)
+  .openapi(lotsRoute, lots)
+  .openapi(defaultGroupRoute, getDefaultGroup)
+  .openapi(findCustomerRoute, findCustomer);
 
 sealSurface(loyaltySurface, prefixes);

@@ -1,29 +1,96 @@
+import { z } from "@hono/zod-openapi";
 import { DomainError } from "../../core/errors";
 import { groupByField, isMissing, type Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
 
+/** NestJS's `error` names per status. */
 const reasons: Record<number, string> = {
   400: "Bad Request",
-  401: "Unauthorized",
   404: "Not Found",
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
   503: "Service Unavailable",
 };
 
-/** Seed 002's system (NestJS): `{statusCode, message, error}`; 401 is `{statusCode, message:"Unauthorized"}`. */
+/**
+ * Seed 002's system is NestJS: errors are `{statusCode, message, error}`, 401 is
+ * `{statusCode:401, message:"Unauthorized"}` and a 500 is `{statusCode:500,
+ * message:"Internal server error"}` (no `error`), as NestJS renders them. Bad bodies are
+ * 400 with ValidationPipe's `message: [..]` (class-validator sentences, nested fields
+ * dotted: "tags.0.code should not be empty"); a body that is not JSON is a 400 too.
+ */
 export const parkingEnvelope: Envelope = {
   error(c, err) {
-    const status = err instanceof DomainError ? defaultStatus[err.code] : 500;
+    if (!(err instanceof DomainError)) return c.json({ statusCode: 500, message: "Internal server error" }, 500);
+    const status = err.code === "invalid" ? 400 : defaultStatus[err.code];
     if (status === 401) return c.json({ statusCode: 401, message: "Unauthorized" }, 401);
-    const fieldMessages = err instanceof DomainError ? Object.values(err.fields).flat() : [];
-    const message = fieldMessages.length > 0 ? fieldMessages : status === 500 ? "Internal server error" : err.message;
+    const fieldMessages = Object.values(err.fields).flat();
+    const message = fieldMessages.length > 0 ? fieldMessages : err.message;
     return c.json({ statusCode: status, message, error: reasons[status] ?? "Error" }, status as 400);
   },
-  fieldErrors: (issues, input) =>
-    groupByField(issues, (issue, field) => (isMissing(issue, input) ? `${field} should not be empty` : `${field}: ${issue.message}`)),
+  fieldErrors: (issues, input) => groupByField(issues, (issue, field) => (isMissing(issue, input) ? `${field} should not be empty` : validatorMessage(issue, field))),
 };
+
+/** class-validator's wording for a schema violation. */
+function validatorMessage(issue: z.core.$ZodIssue, field: string): string {
+  switch (issue.code) {
+    case "invalid_type":
+      switch (issue.expected) {
+        case "string":
+          return `${field} must be a string`;
+        case "boolean":
+          return `${field} must be a boolean value`;
+        case "int":
+        case "number":
+          return `${field} must be an integer number`;
+        case "array":
+          return `${field} must be an array`;
+        default:
+          return `${field} must be an object`;
+      }
+    case "too_big":
+      return issue.origin === "string"
+        ? `${field} must be shorter than or equal to ${issue.maximum} characters`
+        : issue.origin === "array"
+          ? `${field} must contain no more than ${issue.maximum} elements`
+          : `${field} must not be greater than ${issue.maximum}`;
+    case "too_small":
+      return issue.origin === "string"
+        ? `${field} should not be empty`
+        : issue.origin === "array"
+          ? `${field} must contain at least ${issue.minimum} elements`
+          : `${field} must be a positive number`;
+    case "invalid_format":
+      return issue.format === "email" ? `${field} must be an email` : `${field} is invalid`;
+    default:
+      return `${field} ${issue.message}`;
+  }
+}
+
+export const ParkingError = z
+  .object({
+    statusCode: z.number().int().openapi({ example: 409 }),
+    message: z.union([z.string(), z.array(z.string())]).openapi({ example: "User with ID 1 sticket active" }),
+    error: z.string().optional().openapi({ example: "Conflict" }),
+  })
+  .openapi("ParkingError");
+
+const errorExamples: Record<number, object> = {
+  400: { statusCode: 400, message: ["refId should not be empty", "tags.0.code should not be empty"], error: "Bad Request" },
+  401: { statusCode: 401, message: "Unauthorized" },
+  404: { statusCode: 404, message: "Customer not found", error: "Not Found" },
+  409: { statusCode: 409, message: "User with ID 1 sticket active", error: "Conflict" },
+  413: { statusCode: 413, message: "Payload Too Large", error: "Payload Too Large" },
+  415: { statusCode: 415, message: "Unsupported Media Type", error: "Unsupported Media Type" },
+  503: { statusCode: 503, message: "The tag is busy; retry later", error: "Service Unavailable" },
+};
+
+/** The seed's error responses, for route definitions. */
+export const parkingErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 503, string>>) =>
+  Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema: ParkingError, example: errorExamples[Number(status)] } } },
+    ]),
+  );

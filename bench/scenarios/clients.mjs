@@ -1,0 +1,63 @@
+// Clients surface (seed 001): a page of 20 and one client, at 100 and at 100,000 active
+// clients, to show that the first page (totalElements included) reads O(page size) rows.
+// The large registry is seeded in one INSERT … SELECT through D1, with the tenant's
+// active-customer counter set to match (as the core's batches keep it).
+
+/** A tenant of its own with `count` active clients; returns its auth headers and a mid-registry id. */
+async function tenantWithClients(ctx, name, count) {
+  const tenant = await ctx.admin("POST", "/admin/tenants", { name });
+  const partner = await ctx.admin("POST", `/admin/tenants/${tenant.id}/credentials`, { kind: "partner" });
+  const token = await ctx.call("POST", "/oauth/token", {
+    body: { grant_type: "client_credentials", client_id: partner.client_id, client_secret: partner.client_secret },
+  });
+  const now = Date.now();
+  await ctx.db
+    .prepare(
+      `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2)
+       INSERT INTO customers (tenant_id, active, channel, name, client_type, document_type, document_number, client_code, phone, created_at, updated_at)
+       SELECT ?1, 1, 'clients', 'Cliente ' || n, 'PERSONA', 'DNI', printf('%08d', n), 'CLI' || n, '999888777', ?3, ?3 FROM seq`,
+    )
+    .bind(tenant.id, count, now)
+    .run();
+  await ctx.db.prepare("UPDATE tenants SET active_customers = active_customers + ?2 WHERE id = ?1").bind(tenant.id, count).run();
+  const middle = await ctx.db
+    .prepare("SELECT id FROM customers WHERE tenant_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2")
+    .bind(tenant.id, Math.floor(count / 2))
+    .first();
+  return { auth: { authorization: `Bearer ${token.access_token}` }, middleId: middle.id };
+}
+
+export default async function (ctx) {
+  const small = await tenantWithClients(ctx, "clients-100", 100);
+  const large = await tenantWithClients(ctx, "clients-100k", 100_000);
+  const writer = await tenantWithClients(ctx, "clients-writes", 0);
+  const run = Date.now().toString(36);
+  return [
+    { name: "GET /api/clientes (page of 20, 100 clients)", request: () => ({ method: "GET", path: "/api/clientes?page=0&size=20", headers: small.auth }) },
+    { name: "GET /api/clientes (page of 20, 100,000 clients)", request: () => ({ method: "GET", path: "/api/clientes?page=0&size=20", headers: large.auth }) },
+    {
+      name: "GET /api/clientes (page 2500 of 5000, 100,000 clients)",
+      request: () => ({ method: "GET", path: "/api/clientes?page=2500&size=20", headers: large.auth }),
+    },
+    { name: "GET /api/clientes/{id} (100 clients)", request: () => ({ method: "GET", path: `/api/clientes/${small.middleId}`, headers: small.auth }) },
+    { name: "GET /api/clientes/{id} (100,000 clients)", request: () => ({ method: "GET", path: `/api/clientes/${large.middleId}`, headers: large.auth }) },
+    {
+      name: "POST /api/clientes",
+      request: (i) => ({
+        method: "POST",
+        path: "/api/clientes",
+        headers: writer.auth,
+        body: { nombre: `Bench ${i}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `B${run}${i}`, codigoCliente: `B${run}${i}` },
+      }),
+    },
+    {
+      name: "PUT /api/clientes/{id} (telefono, email)",
+      request: (i) => ({
+        method: "PUT",
+        path: `/api/clientes/${small.middleId}`,
+        headers: small.auth,
+        body: { telefono: String(900000000 + (i % 99999999)), email: `c${i % 1000}@example.pe` },
+      }),
+    },
+  ];
+}

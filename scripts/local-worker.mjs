@@ -1,0 +1,34 @@
+// Serves the Worker through Miniflare on a direct loopback socket: the same wrangler.toml
+// (bindings, Durable Objects, assets), a fresh in-memory D1 with migrations/ applied.
+// Used by the benchmark and the OpenAPI check; `wrangler dev`'s proxy chain would cap
+// and blur what they measure.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const ADMIN_TOKEN = "local-admin-token";
+
+export async function startLocalWorker() {
+  process.env.WRANGLER_SEND_METRICS = "false";
+  const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", ".wrangler/local-build"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`bundle failed:\n${build.stdout}\n${build.stderr}`);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "ficha",
+    modules: true,
+    modulesRoot: ".wrangler/local-build",
+    scriptPath: ".wrangler/local-build/index.js",
+    bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on" },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const base = (await mf.ready).origin.replace(/\/$/, "");
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = readFileSync(`migrations/${file}`, "utf8").split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+    for (const statement of statements) await db.prepare(statement).run();
+  }
+  return { mf, base, db };
+}

@@ -1,0 +1,212 @@
+import { z } from "@hono/zod-openapi";
+import { isCalendarDate } from "../../core/local-time";
+
+/**
+ * Seed 003's request and response shapes. Amounts arrive as JSON numbers with at most
+ * two decimals and are handled as integers in hundredths; identifiers may be strings or
+ * non-negative integers (kept as strings); optional fields may be null.
+ */
+
+/** Most that one amount may be (in units): keeps every sum far inside exact integers. */
+export const MAX_AMOUNT = 1_000_000_000;
+
+const hundredths = (value: number) => Math.round(value * 100);
+const hasTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+
+/** A positive amount (at least 0.01), in hundredths. */
+export const PositiveAmount = z
+  .number()
+  .min(0.01)
+  .max(MAX_AMOUNT)
+  .refine(hasTwoDecimals, { error: "The amount must have at most two decimals." })
+  .transform(hundredths)
+  .openapi({ type: "number", example: 100 });
+
+/** An amount of zero or more, in hundredths. */
+export const Amount = z
+  .number()
+  .min(0)
+  .max(MAX_AMOUNT)
+  .refine(hasTwoDecimals, { error: "The amount must have at most two decimals." })
+  .transform(hundredths)
+  .openapi({ type: "number", example: 100 });
+
+/** Points earned (+) or redeemed (-), in hundredths. */
+export const SignedAmount = z
+  .number()
+  .min(-MAX_AMOUNT)
+  .max(MAX_AMOUNT)
+  .refine(hasTwoDecimals, { error: "The amount must have at most two decimals." })
+  .transform(hundredths)
+  .openapi({ type: "number", example: 20 });
+
+/** A partner identifier: a non-empty string (trimmed, at most 191 characters) or a non-negative integer. */
+export const Identifier = z
+  .preprocess((v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v), z.string().trim().min(1).max(191))
+  .openapi({ type: "string", example: "0100037894" });
+
+const Name = z.string().trim().max(255);
+const Text = z.string().max(1000);
+
+const CustomerData = z.record(z.string(), z.unknown()).openapi({
+  example: { vendorId: "1", businessOwner: "2", giftCardAmount: "4", giftCardType: "MONETARY" },
+});
+
+export const CustomerBlock = z.object({ externalId: Identifier, name: Name, data: CustomerData.nullish() });
+/** `POST /api/transaction` requires the customer's `data` block, as the seed's schema does. */
+export const CustomerBlockWithData = z.object({ externalId: Identifier, name: Name, data: CustomerData });
+const StoreBlock = z.object({ externalId: Identifier, name: Name.nullish() });
+
+/** `YYYY-MM-DD`, or `YYYY-MM-DD HH:mm:ss`, a local time in the tenant's zone. */
+export const ExpirationDate = z
+  .string()
+  .refine((v) => {
+    const match = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(v);
+    return !!match && isCalendarDate(match[1]!) && (match[2] === undefined || (Number(match[2]) < 24 && Number(match[3]) < 60 && Number(match[4]) < 60));
+  }, { error: "The expirationDate field must be a valid date (YYYY-MM-DD or YYYY-MM-DD HH:mm:ss)." })
+  .openapi({ example: "2018-06-03" });
+
+const Type = z.string().trim().min(1).max(64).openapi({ example: "POINTS COUPON" });
+const Code = z.string().trim().min(1).max(191).openapi({ example: "Bienvenido" });
+
+export const TransactionBody = z
+  .object({
+    type: Type,
+    code: Code.nullish(),
+    externalId: Identifier.nullish(),
+    expirationDate: ExpirationDate.nullish(),
+    title: Name.nullish(),
+    description: Text,
+    total: PositiveAmount,
+    customer: CustomerBlockWithData,
+    store: StoreBlock.nullish(),
+    vendor: StoreBlock.nullish(),
+    checkbookId: Identifier.nullish(),
+    transferTransactionId: Identifier.nullish(),
+  })
+  .openapi("LoyaltyTransactionRequest");
+
+const DetailLine = z.object({
+  name: Name,
+  externalId: Identifier,
+  total: Amount,
+  earnedRedeemed: SignedAmount.nullish(),
+});
+
+export const CheckbookBody = z
+  .object({
+    type: Type.openapi({ example: "POINTS ORDER" }),
+    customer: CustomerBlock,
+    code: Code,
+    externalId: Identifier,
+    total: Amount,
+    earnedRedeemed: SignedAmount.nullish(),
+    store: z.object({ externalId: Identifier, name: Name }),
+    title: Name.nullish(),
+    detail: z.union([DetailLine, z.array(DetailLine).max(100)]).nullish(),
+  })
+  .openapi("LoyaltyCheckbookRequest");
+
+export const ReverseBody = z.object({ type: Type.openapi({ example: "POINTS ORDER" }), code: Code }).openapi("LoyaltyReverseRequest");
+
+export const ReverseManyBody = z
+  .object({ type: Type.openapi({ example: "POINTS ORDER" }), codes: z.array(Code).min(1).max(100).openapi({ example: ["Bienvenido3", "Bienvenido4"] }) })
+  .openapi("LoyaltyReverseManyRequest");
+
+export const TransferBody = z
+  .object({
+    type: Type.openapi({ example: "BALANCE TRANSFER DEBIT" }),
+    total: PositiveAmount,
+    title: Name.nullish(),
+    code: Code.nullish(),
+    customerFrom: z.object({ externalId: Identifier, name: Name }),
+    customerTo: z.object({ externalId: Identifier, name: Name }),
+  })
+  .openapi("LoyaltyTransferRequest");
+
+/**
+ * A query value as the seed writes its examples (`'1716583941'`): one pair of single
+ * quotes around the whole value is removed; anything else is taken as is.
+ */
+const unquoted = (value: unknown) => (typeof value === "string" && /^'.*'$/s.test(value) && value.length >= 2 ? value.slice(1, -1) : value);
+const QueryText = z.preprocess(unquoted, z.string().trim().min(1).max(191));
+const QueryDate = z.preprocess(
+  unquoted,
+  z.string().refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }),
+);
+
+export const HistoryQuery = z.object({
+  customerId: QueryText.openapi({ type: "string", example: "1716583941" }),
+  page: z.preprocess(unquoted, z.coerce.number().int().min(1).max(1_000_000).default(1)).openapi({ type: "integer", example: 1 }),
+  asOf: z.preprocess(unquoted, z.coerce.number().int().min(1).optional()).openapi({ type: "integer", example: 7874 }),
+});
+
+export const ByCodeQuery = z.object({
+  code: QueryText.openapi({ type: "string", example: "Bienvenido732" }),
+  type: QueryText.openapi({ type: "string", example: "POINTS COUPON" }),
+});
+
+export const ByCustomerQuery = z
+  .object({
+    document: QueryText.openapi({ type: "string", example: "0401591714" }),
+    from: QueryDate.openapi({ type: "string", example: "2018-09-03" }),
+    to: QueryDate.openapi({ type: "string", example: "2018-09-30" }),
+  })
+  .refine((q) => q.from <= q.to, { path: ["to"], error: "The to field must be a date after or equal to from." });
+
+export const CustomerIdQuery = z.object({ customerId: QueryText.openapi({ type: "string", example: "1716583941" }) });
+export const ExternalIdQuery = z.object({ externalId: QueryText.openapi({ type: "string", example: "w0vww4g1ek" }) });
+
+/* Responses. The seed renders absent values as the string "null". */
+
+const Unit = z.object({ id: z.string(), name: z.string(), sign: z.string() }).openapi("LoyaltyUnit");
+const Total = z.object({ id: z.string(), total_amount: z.string(), unit: Unit, batch: z.string(), set_name: z.string() }).openapi("LoyaltyTotal");
+const Group = z.object({ id: z.string(), name: z.string(), description: z.string() }).openapi("LoyaltyGroupRef");
+export const LoyaltyCustomer = z
+  .object({ id: z.string(), externalId: z.string(), name: z.string(), totals: z.array(Total), group: z.union([Group, z.literal("null")]) })
+  .openapi("LoyaltyCustomer");
+const Store = z.object({ id: z.string(), externalId: z.string(), name: z.string() });
+export const LoyaltyTransaction = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    code: z.string(),
+    external_entity_id: z.string(),
+    type: z.enum(["CREDIT", "DEBIT"]),
+    total: z.string(),
+    created_at: z.string(),
+    unit: Unit,
+    customer: LoyaltyCustomer,
+    store: z.union([Store, z.literal("null")]),
+  })
+  .openapi("LoyaltyTransaction");
+
+/** Seed 003's success envelope around `data`. */
+export const ok = <T extends z.ZodType>(data: T, name: string) =>
+  z
+    .object({ code: z.string().openapi({ example: "200" }), status: z.string().openapi({ example: "success" }), message: z.string(), data, warning: z.array(z.unknown()), error: z.array(z.unknown()) })
+    .openapi(name);
+
+export const Lot = z
+  .object({
+    id: z.string(),
+    total_amount: z.string(),
+    unit: Unit,
+    "batch object": z.object({ id: z.string(), start_date: z.string(), end_date: z.string(), expiration_date: z.string() }),
+    set_name: z.string(),
+  })
+  .openapi("LoyaltyLot");
+
+export const DefaultGroup = z
+  .object({ id: z.string(), name: z.string(), description: z.string(), group_rules: z.array(Unit), next_group: z.union([Group, z.literal("null")]) })
+  .openapi("LoyaltyGroup");
+
+export const FoundCustomer = z
+  .object({
+    code: z.string().openapi({ example: "200" }),
+    status: z.string().openapi({ example: "success" }),
+    message: z.string().openapi({ example: "Ok" }),
+    data: z.object({ exists: z.boolean(), id: z.number().nullable(), external_id: z.string().nullable(), name: z.string().nullable(), data: z.unknown() }),
+  })
+  .openapi("LoyaltyFoundCustomer");

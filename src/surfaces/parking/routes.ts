@@ -1,0 +1,134 @@
+import { createRoute } from "@hono/zod-openapi";
+import { bearerAuth } from "../../http/auth";
+import { parkingErrors } from "./envelope";
+import { AddCustomerBody, AddCustomerResponse, AddTagsResponse, CancelTagsResponse, ListTagsBody, MAX_TAGS_PER_REQUEST, TagList, TagsBody } from "./schemas";
+
+const tags = ["Parking: customers and vehicle tags"];
+const security = [{ bearerAuth: [] }];
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+
+const common = [
+  "Tenant from the Bearer token; another tenant's customers do not exist here.",
+  "Tag codes and plates are trimmed and upper-cased before they are stored or compared (the response echoes the normalised code).",
+  `At most ${MAX_TAGS_PER_REQUEST} tags per request.`,
+  "Bad bodies (missing or ill-typed fields, over-long strings, malformed JSON) -> 400 with NestJS ValidationPipe's `message: [..]`.",
+].join(" ");
+
+const refRule = "If `customer.id` is given and is not the id of the customer `customer.refId` names -> 400, nothing written.";
+
+export const addCustomerRoute = createRoute({
+  method: "post",
+  path: "/api/v3/business/customer/add",
+  tags,
+  security,
+  summary: "Create Client",
+  description: [
+    "Creates a customer (keyed by the operator's `refId`) and binds its tags, all in one write; answers 201 (NestJS's default for POST).",
+    "`tags[].status` is true when the tag was bound; false for a code repeated earlier in the same request (bound once).",
+    "All or nothing: a `refId` already used in the tenant (also by a customer since deleted on another surface: refIds are never reused) -> 409 `User with refId {refId} already exists`;",
+    "a tag code active on another customer -> 409 `User with ID {holder} sticket active` (the id of the customer holding it);",
+    "more than one tag when `isUnlimited` is false -> 400. In every refusal nothing is written, the customer included.",
+    "`email` must be an email address. The customer is the tenant's customer on every surface.",
+    common,
+  ].join(" "),
+  middleware: [bearerAuth] as const,
+  request: { body: json(AddCustomerBody) },
+  responses: {
+    201: { description: "Customer created.", content: { "application/json": { schema: AddCustomerResponse } } },
+    ...parkingErrors({
+      400: "Invalid body.",
+      401: "Missing, bad or revoked token.",
+      409: "`refId` already used in the tenant, or a tag active on another customer.",
+      413: "Body too large.",
+      415: "Content type is not JSON.",
+      503: "A tag is locked by another request for too long; retry.",
+    }),
+  },
+});
+
+export const listTagsRoute = createRoute({
+  method: "post",
+  path: "/api/v3/business/tag/list",
+  tags,
+  security,
+  summary: "Get All Tags",
+  description: [
+    "The customer's active tags, oldest first (cancelled tags are not listed); answers 200.",
+    "Unknown `refId` -> 404. If `customerId` is given and is not the id of the customer `refId` names -> 400.",
+    common,
+  ].join(" "),
+  middleware: [bearerAuth] as const,
+  request: { body: json(ListTagsBody) },
+  responses: {
+    200: { description: "Active tags.", content: { "application/json": { schema: TagList } } },
+    ...parkingErrors({
+      400: "Invalid body, or `customerId` disagrees with `refId`.",
+      401: "Missing, bad or revoked token.",
+      404: "Unknown customer.",
+      413: "Body too large.",
+      415: "Content type is not JSON.",
+    }),
+  },
+});
+
+export const addTagsRoute = createRoute({
+  method: "post",
+  path: "/api/v3/business/tag/add",
+  tags,
+  security,
+  summary: "Create Tags User",
+  description: [
+    "Binds tags to an existing customer; answers 201.",
+    "`tagsCreate[].status` is true when the tag was bound now; false when that code is already active on this customer",
+    "(nothing changes, its plate included) or repeats a code earlier in the request.",
+    "All or nothing: a code active on another customer of the tenant -> 409 `User with ID {holder} sticket active`",
+    "(the id of the customer holding it); a customer without `isUnlimited` that would hold more than one active tag",
+    "-> 409 `User with ID {customer} sticket active`. Nothing is written on a 409.",
+    "Concurrent binds of one code are serialised: exactly one wins, the others get 409. A cancelled code can be bound again.",
+    "Unknown `customer.refId` -> 404.",
+    refRule,
+    common,
+  ].join(" "),
+  middleware: [bearerAuth] as const,
+  request: { body: json(TagsBody) },
+  responses: {
+    201: { description: "Tags bound (see `status`).", content: { "application/json": { schema: AddTagsResponse } } },
+    ...parkingErrors({
+      400: "Invalid body, or `customer.id` disagrees with `customer.refId`.",
+      401: "Missing, bad or revoked token.",
+      404: "Unknown customer.",
+      409: "Tag active on another customer, or the customer already has its one active sticker.",
+      413: "Body too large.",
+      415: "Content type is not JSON.",
+      503: "A tag is locked by another request for too long; retry.",
+    }),
+  },
+});
+
+export const cancelTagsRoute = createRoute({
+  method: "put",
+  path: "/api/v3/business/tag/cancel",
+  tags,
+  security,
+  summary: "Cancel Tag",
+  description: [
+    "Cancels tags of a customer; answers 200. `tagsCancell[].cancell` is true when a tag with that code and plate was active on",
+    "this customer and is now cancelled; false otherwise (unknown code, already cancelled, a different plate, or another",
+    "customer's tag, which is never touched). A cancelled tag leaves the list and may be bound again (to any customer).",
+    "Unknown `customer.refId` -> 404.",
+    refRule,
+    common,
+  ].join(" "),
+  middleware: [bearerAuth] as const,
+  request: { body: json(TagsBody) },
+  responses: {
+    200: { description: "Tags cancelled (see `cancell`).", content: { "application/json": { schema: CancelTagsResponse } } },
+    ...parkingErrors({
+      400: "Invalid body, or `customer.id` disagrees with `customer.refId`.",
+      401: "Missing, bad or revoked token.",
+      404: "Unknown customer.",
+      413: "Body too large.",
+      415: "Content type is not JSON.",
+    }),
+  },
+});

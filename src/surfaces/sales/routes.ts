@@ -1,0 +1,259 @@
+import { createRoute } from "@hono/zod-openapi";
+import { bearerAuth } from "../../http/auth";
+import { salesErrors } from "./envelope";
+import {
+  Cliente,
+  CreateClientBody,
+  DocumentoParam,
+  PageQuery,
+  paginated,
+  SaleBody,
+  TipoCliente,
+  TipoDocumento,
+  UpdateClientBody,
+  Venta,
+  wrapped,
+} from "./schemas";
+
+const tags = ["Sales: clientes"];
+const security = [{ bearerAuth: [] }];
+const body = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+
+const clientExample = {
+  documento: "1234567890",
+  nombre: "Juan Pérez",
+  id_tipo_cliente: 1,
+  id_tipo_documento: 1,
+  direccion: "Calle 123 #45-67, Bogotá",
+  telefono: "+57 300 123 4567",
+  correo: "juan.perez@example.com",
+  created_at: "2024-01-15T10:30:00.000000Z",
+  updated_at: "2024-01-15T10:30:00.000000Z",
+  tipo_cliente: { id_tipo_cliente: 1, nombre: "Persona Natural" },
+  tipo_documento: { id_tipo_documento: 1, codigo: "CC", nombre: "Cédula de Ciudadanía" },
+};
+const clientResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: wrapped(Cliente), example: { data: clientExample } } },
+});
+
+const pagination =
+  "Paginated like Laravel's resource collections: `{data, links:{first,last,prev,next}, meta:{current_page,from,last_page,path,per_page,to,total}}` " +
+  "(absolute links; `per_page` is carried in them when given). `page` (default 1) and `per_page` (1 to 100, default 15) must be positive integers, " +
+  "else 422; a page past the last answers an empty `data` with the real `meta`.";
+const validation =
+  "Rules (seed 004, Laravel messages, all failing fields reported at once in rule order): `nombre` required, max 150; `id_tipo_cliente` and " +
+  "`id_tipo_documento` required and present in their catalogue (`GET /api/sales/tipos-cliente`, `/tipos-documento`; a JSON integer or a digit string); " +
+  "`direccion` max 200, `telefono` max 30, `correo` a valid email (local part, `@`, a domain with a dot-separated TLD), max 150 (all three optional; an empty string is stored as null). Strings are trimmed.";
+
+export const listClientsRoute = createRoute({
+  method: "get",
+  path: "/api/sales/clientes",
+  tags,
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "List clients",
+  description:
+    "The tenant's active customers that hold a document number, in document order (the seed table's primary-key order), each with " +
+    "`tipo_cliente` and `tipo_documento` loaded (null for a customer registered by another surface without them). " +
+    pagination,
+  request: { query: PageQuery },
+  responses: {
+    200: {
+      description: "One page of clients.",
+      content: {
+        "application/json": {
+          schema: paginated(Cliente, "ClientePage"),
+          example: {
+            data: [clientExample],
+            links: {
+              first: "https://api.example.com/api/sales/clientes?page=1",
+              last: "https://api.example.com/api/sales/clientes?page=1",
+              prev: null,
+              next: null,
+            },
+            meta: { current_page: 1, from: 1, last_page: 1, path: "https://api.example.com/api/sales/clientes", per_page: 15, to: 1, total: 1 },
+          },
+        },
+      },
+    },
+    ...salesErrors({ 401: "Missing, invalid or revoked token.", 422: "Invalid `page` or `per_page`." }),
+  },
+});
+
+export const getClientRoute = createRoute({
+  method: "get",
+  path: "/api/sales/clientes/{documento}",
+  tags,
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Get a client by document",
+  description: "A customer of another tenant, or a deleted one, is answered exactly like an absent one: 404 `{\"message\":\"client not found\"}`.",
+  request: { params: DocumentoParam },
+  responses: {
+    200: clientResponse("The client with its client type and document type."),
+    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found" }),
+  },
+});
+
+export const createClientRoute = createRoute({
+  method: "post",
+  path: "/api/sales/clientes",
+  tags,
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Create a client",
+  description:
+    validation +
+    " `documento` required, max 40, unique among the tenant's active customers (whatever surface registered them): " +
+    "\"The documento has already been taken.\"; two concurrent creates of one document give one 201 and one 422. " +
+    "The customer's `document_type` is set to the catalogue code (CC, NIT, CE, PASAPORTE, OTRO) so the other surfaces see it. " +
+    "`Location` is the new client's URL, or `redirect_to` when given (a same-origin relative path only: an absolute URL, `//host`, " +
+    "a backslash or control characters are refused with 422 `The redirect_to field format is invalid.` and nothing is created, so it can never be an open redirect). " +
+    "The response carries the client with its loaded catalogue entries, like GET.",
+  request: { body: body(CreateClientBody) },
+  responses: {
+    201: clientResponse("Created."),
+    ...salesErrors({
+      401: "Missing, invalid or revoked token.",
+      413: "Body larger than MAX_BODY_BYTES.",
+      415: "Body is not JSON.",
+      422: "Validation failed (document taken, invalid email, missing fields, unknown catalogue id, unsafe redirect_to) or malformed JSON.",
+    }),
+  },
+});
+
+export const updateClientRoute = createRoute({
+  method: "put",
+  path: "/api/sales/clientes/{documento}",
+  tags,
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Update a client",
+  description:
+    validation +
+    " A full update: `nombre`, `id_tipo_cliente` and `id_tipo_documento` are required as on create; an omitted `direccion`/`telefono`/`correo` " +
+    "is left as it is, `null` (or \"\") clears it. The document is the key and cannot change: a body whose `documento` differs from the path " +
+    "gets 422 `The documento field cannot be changed.` and nothing is written (repeating the same document is accepted). " +
+    "An absent client is 404 before any validation, as Laravel's route-model binding answers.",
+  request: { params: DocumentoParam, body: body(UpdateClientBody) },
+  responses: {
+    200: clientResponse("Updated."),
+    ...salesErrors({
+      401: "Missing, invalid or revoked token.",
+      404: "client not found",
+      413: "Body larger than MAX_BODY_BYTES.",
+      415: "Body is not JSON.",
+      422: "Validation failed, or an attempt to change `documento`.",
+    }),
+  },
+});
+
+export const deleteClientRoute = createRoute({
+  method: "delete",
+  path: "/api/sales/clientes/{documento}",
+  tags,
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Delete a client",
+  description:
+    "Soft delete (the customer disappears from every surface; its document can be registered again). A client with any sale or separation " +
+    "is refused with 409 `Cannot delete client with existing sales records` and nothing changes. The guard and the delete are one statement, " +
+    "so a sale recorded concurrently either lands first (409 here) or finds the client gone (422 there); never a deleted client with sales.",
+  request: { params: DocumentoParam },
+  responses: {
+    204: { description: "Deleted." },
+    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found", 409: "Cannot delete client with existing sales records" }),
+  },
+});
+
+export const listClientSalesRoute = createRoute({
+  method: "get",
+  path: "/api/sales/clientes/{documento}/ventas",
+  tags: ["Sales: ventas"],
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "List a client's sales and separations",
+  description: "In recording order. " + pagination,
+  request: { params: DocumentoParam, query: PageQuery },
+  responses: {
+    200: { description: "One page of the client's sales.", content: { "application/json": { schema: paginated(Venta, "VentaPage") } } },
+    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found", 422: "Invalid `page` or `per_page`." }),
+  },
+});
+
+export const recordSaleRoute = createRoute({
+  method: "post",
+  path: "/api/sales/ventas",
+  tags: ["Sales: ventas"],
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Record a sale or a separation",
+  description:
+    "`documento` must be an active client of the tenant (else 422 `The selected documento is invalid.`); `apartamento` required, max 50; " +
+    "`monto` a positive JSON integer number of cents (a string or a fraction: `The monto field must be an integer.`); `tipo` `venta` or `separacion`; `fecha` an ISO date (YYYY-MM-DD), today in the tenant's time zone when omitted.",
+  request: { body: body(SaleBody) },
+  responses: {
+    201: {
+      description: "Recorded.",
+      content: {
+        "application/json": {
+          schema: wrapped(Venta),
+          example: {
+            data: { id: 1, documento: "1234567890", apartamento: "Torre 2 - 704", monto: 35000000000, tipo: "venta", fecha: "2024-01-15", created_at: "2024-01-15T10:30:00.000000Z" },
+          },
+        },
+      },
+    },
+    ...salesErrors({
+      401: "Missing, invalid or revoked token.",
+      413: "Body larger than MAX_BODY_BYTES.",
+      415: "Body is not JSON.",
+      422: "Validation failed, or no such client.",
+    }),
+  },
+});
+
+export const listClientTypesRoute = createRoute({
+  method: "get",
+  path: "/api/sales/tipos-cliente",
+  tags: ["Sales: catálogos"],
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Client types",
+  description: "Global catalogue (seeded by migration), in id order.",
+  responses: {
+    200: {
+      description: "The catalogue.",
+      content: {
+        "application/json": {
+          schema: wrapped(TipoCliente.array()),
+          example: { data: [{ id_tipo_cliente: 1, nombre: "Persona Natural" }, { id_tipo_cliente: 2, nombre: "Persona Jurídica" }] },
+        },
+      },
+    },
+    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
+  },
+});
+
+export const listDocumentTypesRoute = createRoute({
+  method: "get",
+  path: "/api/sales/tipos-documento",
+  tags: ["Sales: catálogos"],
+  security,
+  middleware: [bearerAuth] as const,
+  summary: "Document types",
+  description: "Global catalogue (seeded by migration), in id order: CC, NIT, CE, PASAPORTE, OTRO.",
+  responses: {
+    200: {
+      description: "The catalogue.",
+      content: {
+        "application/json": {
+          schema: wrapped(TipoDocumento.array()),
+          example: { data: [{ id_tipo_documento: 1, codigo: "CC", nombre: "Cédula de Ciudadanía" }] },
+        },
+      },
+    },
+    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
+  },
+});
