@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { cards, customers, type Customer } from "../db/schema";
 import type { CardLock, LockGrant } from "../durable/card-lock";
-import { isUniqueViolation } from "../http/errors";
+import { isUniqueViolation } from "../db/errors";
 import { insertCustomer } from "./customers";
 import { conflict, DomainError } from "./errors";
 

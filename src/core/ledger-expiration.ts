@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { isUniqueViolation } from "../http/errors";
+import { isUniqueViolation } from "../db/errors";
 import { typeByName, typeFromRow } from "./ledger";
 import { entryListenerStatements, expireLotStatements, insertTransaction, runBatch } from "./ledger-statements";
 

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Channel, LedgerDirection, LedgerType } from "../db/schema";
 import { sha256Hex } from "./crypto";
 import { insertCustomer } from "./customers";
-import { isUniqueViolation } from "../http/errors";
+import { isUniqueViolation } from "../db/errors";
 import { invalid, notFound } from "./errors";
 import {
   accountIdOf,

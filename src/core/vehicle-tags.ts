@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, notExists, or, sql, type SQL } from "drizzle-orm
 import type { Db } from "../db/client";
 import { cards, customers } from "../db/schema";
 import type { CardLock } from "../durable/card-lock";
-import { isUniqueViolation } from "../http/errors";
+import { isUniqueViolation } from "../db/errors";
 import { insertCustomer } from "./customers";
 import { conflict, DomainError, invalid, notFound } from "./errors";
 

@@ -4,12 +4,16 @@
  *
  * Every business row carries `tenant_id`, and every query filters by it. Times are
  * milliseconds since the epoch; money and points are integers in minor units.
+ *
+ * Ids are plain INTEGER PRIMARY KEYs (rowids), not AUTOINCREMENT: rows are never
+ * hard-deleted, so ids are never reused, and AUTOINCREMENT would make every insert read
+ * `sqlite_sequence` (D1 bills those rows).
  */
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tenants = sqliteTable("tenants", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
+  id: integer("id").primaryKey(),
   name: text("name").notNull(),
   /** IANA zone name; reports and rendered timestamps use the tenant's local day. */
   timezone: text("timezone").notNull().default("UTC"),
@@ -28,7 +32,7 @@ export const credentials = sqliteTable(
   "credentials",
   {
     /** The numeric `client_id` partners send to /oauth/token. */
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -63,7 +67,7 @@ export type Channel = (typeof channels)[number];
 export const customers = sqliteTable(
   "customers",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -142,7 +146,7 @@ export type CardStatus = (typeof cardStatuses)[number];
 export const cards = sqliteTable(
   "cards",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -185,7 +189,7 @@ export type SaleKind = (typeof saleKinds)[number];
 export const sales = sqliteTable(
   "sales",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -224,7 +228,7 @@ export type LedgerCategory = (typeof ledgerCategories)[number];
 export const ledgerTypes = sqliteTable(
   "ledger_types",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     /** 0 = the default catalogue every tenant sees. */
     tenantId: integer("tenant_id").notNull().default(0),
     name: text("name").notNull(),
@@ -249,7 +253,7 @@ export const ledgerTypes = sqliteTable(
 export const ledgerGroups = sqliteTable(
   "ledger_groups",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     /** 0 = the default tiers of every tenant without its own. */
     tenantId: integer("tenant_id").notNull().default(0),
     rank: integer("rank").notNull(),
@@ -265,7 +269,7 @@ export const ledgerGroups = sqliteTable(
 export const ledgerAccounts = sqliteTable(
   "ledger_accounts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -286,7 +290,7 @@ export const ledgerAccounts = sqliteTable(
 export const ledgerStores = sqliteTable(
   "ledger_stores",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -300,7 +304,7 @@ export const ledgerStores = sqliteTable(
 export const ledgerVendors = sqliteTable(
   "ledger_vendors",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -314,7 +318,7 @@ export const ledgerVendors = sqliteTable(
 export const ledgerProducts = sqliteTable(
   "ledger_products",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -335,7 +339,7 @@ export const ledgerProducts = sqliteTable(
 export const ledgerTransactions = sqliteTable(
   "ledger_transactions",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -387,7 +391,7 @@ export const ledgerTransactions = sqliteTable(
 export const ledgerOrderLines = sqliteTable(
   "ledger_order_lines",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -410,7 +414,7 @@ export const ledgerOrderLines = sqliteTable(
 export const ledgerLots = sqliteTable(
   "ledger_lots",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),
@@ -439,7 +443,7 @@ export const ledgerLots = sqliteTable(
 export const ledgerLotMovements = sqliteTable(
   "ledger_lot_movements",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     tenantId: integer("tenant_id")
       .notNull()
       .references(() => tenants.id),

@@ -31,9 +31,12 @@ export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** True when the issue is about a value that is absent or null where one was required. */
+/**
+ * True when the issue is about a value that is absent or null where one was required
+ * (a type, enum or union mismatch on nothing).
+ */
 export function isMissing(issue: z.core.$ZodIssue, input: unknown): boolean {
-  if (issue.code !== "invalid_type") return false;
+  if (issue.code !== "invalid_type" && issue.code !== "invalid_value" && issue.code !== "invalid_union") return false;
   const value = valueAt(input, issue.path);
   return value === undefined || value === null;
 }

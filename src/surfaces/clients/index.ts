@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { clientDocumentType, clientFieldColumns, createClient, getClient, listClients, updateClient, type ClientRecord, type NewClient } from "../../core/clients";
 import { deactivateCustomer } from "../../core/customers";
 import { conflict, DomainError, invalid } from "../../core/errors";
-import { isUniqueViolation } from "../../http/errors";
+import { isUniqueViolation } from "../../db/errors";
 import { createSurface, sealSurface } from "../../http/surface";
 import { clientsEnvelope } from "./envelope";
 import { createClientRoute, deleteClientRoute, getClientRoute, listClientsRoute, updateClientRoute } from "./routes";

@@ -11,7 +11,7 @@ import {
   updateSalesClient,
 } from "../../core/sales";
 import { localDate } from "../../core/local-time";
-import { isUniqueViolation } from "../../http/errors";
+import { isUniqueViolation } from "../../db/errors";
 import { createSurface, sealSurface } from "../../http/surface";
 import { salesEnvelope } from "./envelope";
 import { CLIENT_NOT_FOUND, formHook, TAKEN, UNKNOWN_CLIENT, validateClientForm, validateSaleForm } from "./forms";
