@@ -3,7 +3,7 @@ import { verifyClientSecret } from "../../core/credentials";
 import { DomainError } from "../../core/errors";
 import { issueAccessToken } from "../../core/tokens";
 import type { AppEnv } from "../../http/app-env";
-import { clientIp, enforceRateLimit } from "../../http/rate-limit";
+import { clientIp, enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { loyaltyErrors } from "./envelope";
 
 const TokenRequest = z
@@ -41,7 +41,7 @@ export const oauthTokenRoute = createRoute({
     "Using Basic and body credentials together is refused (400).",
     "Wrong secret, unknown or revoked credential, or a kiosk credential -> 401 (`error: [\"invalid_client\"]`);",
     "a grant type other than `client_credentials` -> 400 (`error: [\"unsupported_grant_type\"]`).",
-    "Failed attempts are limited per client IP (OAUTH_FAILURE_LIMIT per OAUTH_FAILURE_WINDOW_SECONDS) -> 429 with Retry-After.",
+    "Failed attempts are limited per client IP (OAUTH_FAILURE_LIMIT per OAUTH_FAILURE_WINDOW_SECONDS) -> 429 with Retry-After; the limiter is a brake on guessing, not a gate: if it cannot be reached, tokens are still issued.",
     "Revoking the credential (`DELETE /admin/credentials/{client_id}`) stops its tokens immediately.",
   ].join(" "),
   request: {
@@ -73,7 +73,7 @@ export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c
     limit: Number(c.env.OAUTH_FAILURE_LIMIT),
     windowSeconds: Number(c.env.OAUTH_FAILURE_WINDOW_SECONDS),
   };
-  await enforceRateLimit(c, { ...failureRule, cost: 0 }).catch(failOpenUnlessLimited);
+  await enforceRateLimitFailOpen(c, { ...failureRule, cost: 0 });
 
   if (body.grant_type === undefined) throw new DomainError("invalid", "Invalid input", { grant_type: ["The grant_type field is required."] });
   if (basic && (body.client_id !== undefined || body.client_secret !== undefined)) {
@@ -93,7 +93,7 @@ export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c
 
   const principal = clientId === undefined || clientSecret === undefined ? null : await verifyClientSecret(c.get("db"), clientId, clientSecret);
   if (!principal || principal.kind !== "partner") {
-    await enforceRateLimit(c, failureRule).catch(failOpenUnlessLimited);
+    await enforceRateLimitFailOpen(c, failureRule);
     if (basic) c.header("WWW-Authenticate", 'Basic realm="ficha"');
     throw oauthError(401, "invalid_client", "Client authentication failed");
   }
@@ -107,12 +107,6 @@ export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c
 
 function oauthError(status: 400 | 401, oauthError: string, message: string): DomainError {
   return new DomainError(status === 401 ? "unauthenticated" : "rejected", message, {}, { oauthError });
-}
-
-/** The failure limiter is a brake on guessing, not a gate: if it is unreachable, tokens are still issued. */
-function failOpenUnlessLimited(err: unknown): void {
-  if (err instanceof DomainError) throw err;
-  console.error(JSON.stringify({ level: "warn", msg: "oauth failure limiter unreachable", error: String(err) }));
 }
 
 /** Client id and secret from `Authorization: Basic`, form-urlencoded inside base64 (RFC 6749 §2.3.1). */
