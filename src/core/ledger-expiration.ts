@@ -23,7 +23,9 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
   const skipped = new Set<number>();
   while (seen < maxLots) {
     const [due] = await runBatch(db, [
-      sql`SELECT l.id, l.tenant_id, l.remaining, l.expired, l.set_name, a.id AS account_id, a.customer_id
+      sql`SELECT l.id, l.tenant_id, l.remaining, l.expired, l.set_name, a.id AS account_id, a.customer_id,
+          (SELECT timezone FROM tenants WHERE id = l.tenant_id) AS timezone,
+          (SELECT s.external_id FROM ledger_transactions t JOIN ledger_stores s ON s.id = t.store_id WHERE t.id = l.transaction_id) AS store_external_id
         FROM ledger_lots l JOIN ledger_accounts a ON a.id = l.account_id
         WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at < ${now} AND a.unit = 'POINTS'
         ORDER BY l.expires_at, l.id LIMIT ${Math.min(pageSize, maxLots - seen) + skipped.size}`,
@@ -56,7 +58,20 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
             createdAt: now,
           }),
           ...expireLotStatements(tenantId, Number(lot.id), amount, now),
-          ...entryListenerStatements({ tenantId, type, direction: "DEBIT", reversal: false, storeExternalId: null, createdAt: now, lines: [], customerCreated: null }),
+          ...entryListenerStatements({
+            tenantId,
+            type,
+            direction: "DEBIT",
+            reversal: false,
+            // Reported at the store where the expiring points were earned.
+            storeExternalId: (lot.store_external_id as string | null) ?? null,
+            createdAt: now,
+            timeZone: String(lot.timezone ?? "UTC"),
+            customer: sql`${Number(lot.customer_id)}`,
+            channel: null,
+            lines: [],
+            customerCreated: null,
+          }),
         ]);
         expired++;
       } catch (err) {

@@ -58,6 +58,12 @@ export interface LedgerEntry {
   storeExternalId: string | null;
   /** Epoch ms; report days are this instant's date in the tenant's zone. */
   createdAt: number;
+  /** The tenant's IANA zone. */
+  timeZone: string;
+  /** SQL naming the entry's customer (valid at that point of the batch). */
+  customer: SQL;
+  /** The caller's channel stored on the entry (null on reversals, transfer credits, expirations). */
+  channel: Channel | null;
   lines: readonly OrderLine[];
   /** Set on the entry whose batch registers its customer, with the registration channel. */
   customerCreated: Channel | null;
@@ -134,6 +140,8 @@ export interface TransactionRow {
   orderTotal?: number | null;
   earnedRedeemed?: number | null;
   requestHash?: string | null;
+  /** The caller's channel, on transactions posted in a customer's own name. */
+  channel?: Channel | null;
   createdAt: number;
 }
 
@@ -142,14 +150,14 @@ export function insertTransaction(row: TransactionRow): SQL {
   const amount = typeof row.amount === "number" ? sql`${row.amount}` : row.amount;
   return sql`INSERT INTO ledger_transactions (tenant_id, customer_id, customer_seq, account_id, unit, direction, amount, type, category,
       code, external_id, title, partner_title, description, store_id, vendor_id, checkbook_id, transfer_transaction_id, counterpart_id,
-      reverses_id, order_total, earned_redeemed, request_hash, created_at)
+      reverses_id, order_total, earned_redeemed, request_hash, channel, created_at)
     SELECT ${row.tenantId}, ${row.customer}, (SELECT coalesce(max(customer_seq), 0) + 1 FROM ledger_transactions WHERE customer_id = ${row.customer}),
       ${row.account}, ${row.type.unit}, ${row.direction}, ${amount}, ${row.type.name}, ${row.type.category},
       ${row.code}, ${row.externalId ?? null}, ${row.title}, ${row.partnerTitle ?? null}, ${row.description},
       ${partnerEntityIdOf("ledger_stores", row.tenantId, row.storeExternalId ?? null)},
       ${partnerEntityIdOf("ledger_vendors", row.tenantId, row.vendorExternalId ?? null)},
       ${row.checkbookId ?? null}, ${row.transferTransactionId ?? null}, ${row.counterpart ?? sql`NULL`},
-      ${row.reversesId ?? null}, ${row.orderTotal ?? null}, ${row.earnedRedeemed ?? null}, ${row.requestHash ?? null}, ${row.createdAt}
+      ${row.reversesId ?? null}, ${row.orderTotal ?? null}, ${row.earnedRedeemed ?? null}, ${row.requestHash ?? null}, ${row.channel ?? null}, ${row.createdAt}
     RETURNING id`;
 }
 

@@ -250,6 +250,7 @@ export async function postTransaction(db: Db, tenantId: number, input: PostInput
         orderTotal: input.orderTotal,
         earnedRedeemed: input.earnedRedeemed,
         requestHash: hash,
+        channel,
         createdAt: now,
       }),
     );
@@ -265,6 +266,9 @@ export async function postTransaction(db: Db, tenantId: number, input: PostInput
         reversal: false,
         storeExternalId: input.store?.externalId ?? null,
         createdAt: now,
+        timeZone: ctx.timezone,
+        customer: party.customer,
+        channel,
         lines: input.lines,
         customerCreated: party.created ? channel : null,
       }),
@@ -320,13 +324,13 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
     const from = customerAndAccount(db, ctx, tenantId, input.from, type.unit, channel, "customerFrom", now);
     const to = customerAndAccount(db, ctx, tenantId, input.to, type.unit, channel, "customerTo", now);
     const common = { tenantId, type, title: type.title, partnerTitle: input.title, code: input.code, createdAt: now } as const;
-    const entry = { tenantId, type, reversal: false, storeExternalId: null, createdAt: now, lines: [] } as const;
+    const entry = { tenantId, type, reversal: false, storeExternalId: null, createdAt: now, timeZone: ctx.timezone, lines: [] } as const;
     const statements: BatchStatement[] = [...from.statements, ...to.statements];
     const debitAt = statements.length;
     statements.push(
-      insertTransaction({ ...common, customer: from.customer, account: from.account, direction: "DEBIT", amount: input.amount, description: input.to.name, requestHash: hash }),
+      insertTransaction({ ...common, customer: from.customer, account: from.account, direction: "DEBIT", amount: input.amount, description: input.to.name, requestHash: hash, channel }),
       ...debitStatements(tenantId, from.account, type, now),
-      ...entryListenerStatements({ ...entry, direction: "DEBIT", customerCreated: from.created ? channel : null }),
+      ...entryListenerStatements({ ...entry, direction: "DEBIT", customer: from.customer, channel, customerCreated: from.created ? channel : null }),
     );
     const creditAt = statements.length;
     statements.push(
@@ -340,7 +344,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
         counterpart: sql`(SELECT max(id) FROM ledger_transactions)`,
       }),
       ...transferCreditStatements(tenantId, to.account, now),
-      ...entryListenerStatements({ ...entry, direction: "CREDIT", customerCreated: to.created ? channel : null }),
+      ...entryListenerStatements({ ...entry, direction: "CREDIT", customer: to.customer, channel: null, customerCreated: to.created ? channel : null }),
     );
     const results = await runOrOverdraft(db, statements, { total: ["The sender's balance does not cover this amount."] });
     return { debitId: Number(results[debitAt]![0]!.id), creditId: Number(results[creditAt]![0]!.id) };
@@ -364,7 +368,8 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
       codes.map((c) => sql`${c}`),
       sql`, `,
     );
-    const [types, originals] = await runBatch(db, [
+    const [tenant, types, originals] = await runBatch(db, [
+      sql`SELECT timezone FROM tenants WHERE id = ${tenantId}`,
       typeByName(tenantId, typeName),
       sql`SELECT t.id, t.code, t.customer_id, t.account_id, t.direction, t.amount, t.description, t.store_id, s.external_id AS store_external_id,
           (SELECT r.id FROM ledger_transactions r WHERE r.reverses_id = t.id) AS reversed_by
@@ -410,6 +415,9 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
           reversal: true,
           storeExternalId: (original.store_external_id as string | null) ?? null,
           createdAt: now,
+          timeZone: String(tenant![0]?.timezone ?? "UTC"),
+          customer: sql`${Number(original.customer_id)}`,
+          channel: null,
           lines: [],
           customerCreated: null,
         }),

@@ -374,9 +374,21 @@ export const ledgerTransactions = sqliteTable(
     earnedRedeemed: integer("earned_redeemed"),
     /** SHA-256 of the request that created it: a retry with the same (type, code) must carry the same body. */
     requestHash: text("request_hash"),
+    /**
+     * The caller's channel (`Platform` header, else "loyalty") on the transactions a partner
+     * posts in a customer's name; null on reversals, a transfer's credit half and expirations.
+     * The reports count a POS-registered customer's first frontend call as its subscription.
+     */
+    channel: text("channel", { enum: channels }),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
+    // The report rebuild walks one tenant's ledger in id order.
+    index("ledger_transactions_tenant").on(t.tenantId),
+    // Has this customer called from a frontend before? (one index probe per frontend posting)
+    index("ledger_transactions_customer_frontend")
+      .on(t.customerId)
+      .where(sql`${t.channel} IN ('web', 'mobile', 'ios', 'android')`),
     uniqueIndex("ledger_transactions_tenant_type_code")
       .on(t.tenantId, t.type, t.code)
       .where(sql`${t.code} IS NOT NULL AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`),
@@ -456,6 +468,62 @@ export const ledgerLotMovements = sqliteTable(
     amount: integer("amount").notNull(),
   },
   (t) => [index("ledger_lot_movements_transaction").on(t.transactionId)],
+);
+
+/*
+ * Daily report counters (seed 003's "API de Reportes"). One row per (tenant, local day,
+ * store) and per (tenant, local day, store, product), upserted by the same batch as the
+ * ledger entry that moves them (core/report-counters.ts), so a report reads only the
+ * rows it returns. `day` is `YYYY-MM-DD` in the tenant's zone; `store_id` 0 = no store.
+ * Amounts are POINTS hundredths; the rest are counts. They can be recomputed from the
+ * ledger (`POST /admin/tenants/{id}/reports/rebuild`).
+ */
+export const reportStoreDays = sqliteTable(
+  "report_store_days",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    day: text("day").notNull(),
+    storeId: integer("store_id").notNull().default(0),
+    preregisteredPos: integer("preregistered_pos").notNull().default(0),
+    subscribedAfterPos: integer("subscribed_after_pos").notNull().default(0),
+    registeredApp: integer("registered_app").notNull().default(0),
+    registeredWeb: integer("registered_web").notNull().default(0),
+    referrals: integer("referrals").notNull().default(0),
+    pointEarnedOrders: integer("point_earned_orders").notNull().default(0),
+    pointEarnedCoupons: integer("point_earned_coupons").notNull().default(0),
+    pointEarnedBalance: integer("point_earned_balance").notNull().default(0),
+    pointRedeemed: integer("point_redeemed").notNull().default(0),
+    pointExpired: integer("point_expired").notNull().default(0),
+    pointReversedCoupon: integer("point_reversed_coupon").notNull().default(0),
+    pointReversedOrder: integer("point_reversed_order").notNull().default(0),
+  },
+  (t) => [uniqueIndex("report_store_days_key").on(t.tenantId, t.day, t.storeId)],
+);
+
+export const reportProductDays = sqliteTable(
+  "report_product_days",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: integer("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    day: text("day").notNull(),
+    storeId: integer("store_id").notNull().default(0),
+    productId: integer("product_id")
+      .notNull()
+      .references(() => ledgerProducts.id),
+    numOrders: integer("num_orders").notNull().default(0),
+    numProducts: integer("num_products").notNull().default(0),
+    pointRedeemed: integer("point_redeemed").notNull().default(0),
+    pointEarnedOrders: integer("point_earned_orders").notNull().default(0),
+    pointEarnedCoupons: integer("point_earned_coupons").notNull().default(0),
+    pointEarnedBalance: integer("point_earned_balance").notNull().default(0),
+    numRedeemed: integer("num_redeemed").notNull().default(0),
+  },
+  (t) => [uniqueIndex("report_product_days_key").on(t.tenantId, t.day, t.storeId, t.productId)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;

@@ -10,7 +10,8 @@ import { toDomainError } from "./errors";
  * A router for one contract. Everything that can fail under its paths — schema
  * validation, malformed bodies, oversized bodies, auth, unknown paths, internal errors —
  * is rendered by its envelope. Surfaces are mounted at "/" with their full seed paths, so
- * their middleware is registered on their own path prefixes only (`prefixes`), never "*".
+ * their middleware is registered on their own path prefixes only (`prefixes`), never "*";
+ * prefixes must not overlap (Hono's "/a/*" also matches "/a"), or middleware runs twice.
  */
 export function createSurface(envelope: Envelope, prefixes: readonly string[]) {
   const surface = new OpenAPIHono<AppEnv>({
@@ -26,7 +27,7 @@ export function createSurface(envelope: Envelope, prefixes: readonly string[]) {
     if (!(error instanceof DomainError)) console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: error.message }));
     return envelope.error(c, error);
   });
-  for (const prefix of prefixes) surface.use(prefix, limitBody);
+  for (const prefix of prefixes) surface.use(prefix, limitBody, requireUtf8);
   return surface;
 }
 
@@ -38,6 +39,22 @@ export function sealSurface(surface: OpenAPIHono<AppEnv>, prefixes: readonly str
     });
   }
 }
+
+/**
+ * Refuses a JSON or form body that is not valid UTF-8 as malformed: decoding it leniently
+ * would store U+FFFD in place of what the client sent. Reads a clone, so the body stays
+ * unread for the validators.
+ */
+const requireUtf8: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.raw.body && /json|x-www-form-urlencoded/i.test(c.req.header("content-type") ?? "")) {
+    try {
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.raw.clone().arrayBuffer());
+    } catch {
+      throw new DomainError("malformed_body", "Malformed request body");
+    }
+  }
+  await next();
+};
 
 /** Refuses bodies over MAX_BODY_BYTES before they are read into memory. */
 const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>

@@ -2,6 +2,7 @@ import { issueCredential, revokeCredential } from "../../core/credentials";
 import { clearVltDestination, createTenant, setVltDestination } from "../../core/tenants";
 import { createSurface, sealSurface } from "../../http/surface";
 import { adminEnvelope } from "./envelope";
+import { rebuildReports, rebuildReportsRoute } from "./reports";
 import { clearVltDestinationRoute, createCredentialRoute, createTenantRoute, revokeCredentialRoute, setVltDestinationRoute } from "./routes";
 
 const prefixes = ["/admin/*"];
@@ -28,6 +29,7 @@ export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(clearVltDestinationRoute, async (c) => {
     await clearVltDestination(c.get("db"));
     return c.body(null, 204);
-  });
+  })
+  .openapi(rebuildReportsRoute, rebuildReports);
 
 sealSurface(adminSurface, prefixes);

@@ -8,7 +8,8 @@ import { clientsEnvelope } from "./envelope";
 import { createClientRoute, deleteClientRoute, getClientRoute, listClientsRoute, updateClientRoute } from "./routes";
 import { MAX_PAGE_SIZE } from "./schemas";
 
-const prefixes = ["/api/clientes", "/api/clientes/*"];
+// Hono's "/api/clientes/*" also matches "/api/clientes" itself.
+const prefixes = ["/api/clientes/*"];
 
 /**
  * Spring answers a malformed path or query parameter with 400 "El parámetro 'x' no tiene

@@ -17,6 +17,7 @@ import {
   reloads,
   reloadsRoute,
 } from "./queries";
+import { productSummary, productSummaryRoute, storeSummary, storeSummaryRoute } from "./reports";
 import {
   createCheckbook,
   createCheckbookRoute,
@@ -33,9 +34,9 @@ import {
 } from "./transactions";
 
 /** Seed 003's paths; everything under them answers in the loyalty envelope. */
-const prefixes = ["/oauth/*", "/api/transaction/*", "/api/transaction", "/api/report/*", "/api/batch/*", "/api/group/*", "/api/customer/*"];
+const prefixes = ["/oauth/*", "/api/transaction/*", "/api/report/*", "/api/batch/*", "/api/group/*", "/api/customer/*"];
 
-/** Seed 003 (MS Loyalty API): OAuth2 tokens, the points/coins ledger, lots, tiers and customer look-up. */
+/** Seed 003 (MS Loyalty API): OAuth2 tokens, the points/coins ledger, lots, tiers, customer look-up and daily reports. */
 export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes)
   .openapi(oauthTokenRoute, oauthToken)
   .openapi(createTransactionRoute, createTransaction)
@@ -50,6 +51,8 @@ export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes)
   .openapi(pointsRoute, points)
   .openapi(lotsRoute, lots)
   .openapi(defaultGroupRoute, getDefaultGroup)
-  .openapi(findCustomerRoute, findCustomer);
+  .openapi(findCustomerRoute, findCustomer)
+  .openapi(storeSummaryRoute, storeSummary)
+  .openapi(productSummaryRoute, productSummary);
 
 sealSurface(loyaltySurface, prefixes);
