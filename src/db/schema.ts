@@ -25,6 +25,12 @@ export const tenants = sqliteTable("tenants", {
   createdAt: integer("created_at").notNull(),
 });
 
+/** The owning tenant: every business row has one, and every query filters by it. */
+const tenantRef = () =>
+  integer("tenant_id")
+    .notNull()
+    .references(() => tenants.id);
+
 export const credentialKinds = ["partner", "kiosk"] as const;
 export type CredentialKind = (typeof credentialKinds)[number];
 
@@ -33,9 +39,7 @@ export const credentials = sqliteTable(
   {
     /** The numeric `client_id` partners send to /oauth/token. */
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     kind: text("kind", { enum: credentialKinds }).notNull(),
     name: text("name"),
     /** SHA-256 (hex) of the secret; the secret itself is shown once and never stored. */
@@ -68,9 +72,7 @@ export const customers = sqliteTable(
   "customers",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     /** Soft delete: false hides the customer from every surface (`vigente`). */
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     channel: text("channel", { enum: channels }).notNull(),
@@ -147,9 +149,7 @@ export const cards = sqliteTable(
   "cards",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     customerId: integer("customer_id")
       .notNull()
       .references(() => customers.id),
@@ -190,9 +190,7 @@ export const sales = sqliteTable(
   "sales",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     customerId: integer("customer_id")
       .notNull()
       .references(() => customers.id),
@@ -270,9 +268,7 @@ export const ledgerAccounts = sqliteTable(
   "ledger_accounts",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     customerId: integer("customer_id")
       .notNull()
       .references(() => customers.id),
@@ -291,9 +287,7 @@ export const ledgerStores = sqliteTable(
   "ledger_stores",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     externalId: text("external_id").notNull(),
     name: text("name"),
     createdAt: integer("created_at").notNull(),
@@ -305,9 +299,7 @@ export const ledgerVendors = sqliteTable(
   "ledger_vendors",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     externalId: text("external_id").notNull(),
     name: text("name"),
     createdAt: integer("created_at").notNull(),
@@ -319,9 +311,7 @@ export const ledgerProducts = sqliteTable(
   "ledger_products",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     externalId: text("external_id").notNull(),
     name: text("name"),
     createdAt: integer("created_at").notNull(),
@@ -340,9 +330,7 @@ export const ledgerTransactions = sqliteTable(
   "ledger_transactions",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     customerId: integer("customer_id")
       .notNull()
       .references(() => customers.id),
@@ -404,9 +392,7 @@ export const ledgerOrderLines = sqliteTable(
   "ledger_order_lines",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     transactionId: integer("transaction_id")
       .notNull()
       .references(() => ledgerTransactions.id),
@@ -427,9 +413,7 @@ export const ledgerLots = sqliteTable(
   "ledger_lots",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     accountId: integer("account_id")
       .notNull()
       .references(() => ledgerAccounts.id),
@@ -456,9 +440,7 @@ export const ledgerLotMovements = sqliteTable(
   "ledger_lot_movements",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     transactionId: integer("transaction_id")
       .notNull()
       .references(() => ledgerTransactions.id),
@@ -482,9 +464,7 @@ export const reportStoreDays = sqliteTable(
   "report_store_days",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     day: text("day").notNull(),
     storeId: integer("store_id").notNull().default(0),
     preregisteredPos: integer("preregistered_pos").notNull().default(0),
@@ -507,9 +487,7 @@ export const reportProductDays = sqliteTable(
   "report_product_days",
   {
     id: integer("id").primaryKey(),
-    tenantId: integer("tenant_id")
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     day: text("day").notNull(),
     storeId: integer("store_id").notNull().default(0),
     productId: integer("product_id")
