@@ -144,6 +144,8 @@ export type CardStatus = (typeof cardStatuses)[number];
  * plate (parking). Only an active one authenticates. UIDs are stored normalised (trimmed,
  * upper-case). An RFID UID is never reused in a tenant, whatever its status; a vehicle
  * tag may be bound again once cancelled, so only one active binding per tag is unique.
+ * Soft-deleting a customer cancels its active cards (trigger
+ * `customers_deactivated_cancel_cards`, migration 0004).
  */
 export const cards = sqliteTable(
   "cards",

@@ -4,7 +4,7 @@ import { createCustomer, deactivateCustomer, getActiveCustomer } from "../../src
 import { DomainError } from "../../src/core/errors";
 import { createDb } from "../../src/db/client";
 import { CostMeter } from "../../src/db/cost-meter";
-import { admin } from "../helpers";
+import { admin, call, newTenant } from "../helpers";
 
 const activeCount = async (tenantId: number) =>
   (await env.DB.prepare("SELECT active_customers AS n FROM tenants WHERE id = ?").bind(tenantId).first<{ n: number }>())?.n;
@@ -35,6 +35,46 @@ describe("customer registry core", () => {
     const foreign = await getActiveCustomer(db, mine.id, customer.id).catch((e: DomainError) => e.code);
     expect(foreign).toBe("not_found");
     expect(foreign).toEqual(missing);
+  });
+});
+
+describe("soft deletion gives up the customer's cards", () => {
+  it("cancels the active cards of a deactivated customer and leaves other customers' alone", async () => {
+    const db = createDb(env.DB);
+    const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Cards" });
+    const leaving = await createCustomer(db, tenant.id, { channel: "kiosk", name: "Leaving" });
+    const staying = await createCustomer(db, tenant.id, { channel: "kiosk", name: "Staying" });
+    const now = Date.now();
+    const bind = (customerId: number, uid: string, status = "active") =>
+      env.DB.prepare("INSERT INTO cards (tenant_id, customer_id, kind, uid, status, created_at, status_changed_at) VALUES (?, ?, 'rfid', ?, ?, ?, ?)")
+        .bind(tenant.id, customerId, uid, status, now, now)
+        .run();
+    await bind(leaving.id, "L-ACTIVE");
+    await bind(leaving.id, "L-OLD", "replaced");
+    await bind(staying.id, "S-ACTIVE");
+    await deactivateCustomer(db, tenant.id, leaving.id);
+    const statuses = await env.DB.prepare("SELECT uid, status FROM cards WHERE tenant_id = ? ORDER BY uid").bind(tenant.id).all();
+    expect(statuses.results).toEqual([
+      { uid: "L-ACTIVE", status: "cancelled" },
+      { uid: "L-OLD", status: "replaced" },
+      { uid: "S-ACTIVE", status: "active" },
+    ]);
+  });
+
+  it("frees a deleted parking customer's tag code for another customer (deleted through the clients surface)", async () => {
+    const t = await newTenant();
+    const added = await call("POST", "/api/v3/business/customer/add", {
+      headers: t.auth,
+      body: { email: "a@example.com", phone: "+56975880800", isUnlimited: false, refId: "REF-1", tags: [{ code: "O202020", plate: "JPKJ21" }] },
+    });
+    expect(added.status).toBe(201);
+    expect((await call("DELETE", `/api/clientes/${added.body.customer}`, { headers: t.auth })).status).toBe(200);
+    const rebound = await call("POST", "/api/v3/business/customer/add", {
+      headers: t.auth,
+      body: { email: "b@example.com", phone: "+56975880801", isUnlimited: false, refId: "REF-2", tags: [{ code: "O202020", plate: "JPKJ21" }] },
+    });
+    expect(rebound.status).toBe(201);
+    expect(rebound.body.tags).toEqual([{ tag: "O202020", status: true }]);
   });
 });
 
