@@ -24,7 +24,6 @@ export default async function (ctx) {
         .bind(now, ctx.tenant.id, documento(i)),
     );
   }
-  statements.push(ctx.db.prepare("UPDATE tenants SET active_customers = active_customers + ? WHERE id = ?").bind(CLIENTS, ctx.tenant.id));
   await ctx.db.batch(statements);
 
   const headers = ctx.tenant.auth;

@@ -123,12 +123,12 @@ export async function getClient(db: Db, tenantId: number, id: number): Promise<C
 }
 
 /**
- * Creates an active client (row and tenant counter in one batch). The partial unique
+ * Creates an active client. The partial unique
  * indexes on client_code and document_number refuse duplicates among active customers;
  * the caller maps that failure to its conflict.
  */
 export async function createClient(db: Db, tenantId: number, client: NewClient): Promise<ClientRecord> {
-  const [[created]] = await db.batch(insertCustomer(db, tenantId, { ...client, channel: "clients" }));
+  const [created] = await insertCustomer(db, tenantId, { ...client, channel: "clients" });
   return created!;
 }
 

@@ -1,53 +1,31 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { customers, tenants, type Customer, type NewCustomer } from "../db/schema";
+import { customers, type Customer, type NewCustomer } from "../db/schema";
 import { notFound } from "./errors";
 
 /**
- * The tenant's customer registry, shared by every surface. Creation and soft deletion
- * keep `tenants.active_customers` in step, in the same `db.batch()` as the row itself,
- * so paginated lists never count the table.
+ * The tenant's customer registry, shared by every surface. The tenant's counters
+ * (`active_customers`, `documented_customers`) follow every insert and soft delete by
+ * trigger (migration 0006), so paginated lists never count the table and no write path
+ * has to remember them.
  */
 
-/** The statement that moves the tenant's active-customer counter; batch it with the write that changes the count. */
-export function bumpActiveCustomers(db: Db, tenantId: number, delta: 1 | -1) {
-  return db
-    .update(tenants)
-    .set({ activeCustomers: sql`${tenants.activeCustomers} + ${delta}` })
-    .where(eq(tenants.id, tenantId));
-}
-
 /**
- * The statement that lowers the counter by the rows the previous statement of the batch
- * changed; batch it right after a guarded soft delete, so the counter moves only if the row did
- * (and is not even rewritten when it did not: D1 bills rewritten rows).
- */
-export function dropActiveCustomersByChanges(db: Db, tenantId: number) {
-  return db
-    .update(tenants)
-    .set({ activeCustomers: sql`${tenants.activeCustomers} - (SELECT changes())` })
-    .where(and(eq(tenants.id, tenantId), sql`(SELECT changes()) > 0`));
-}
-
-/**
- * The two statements that create an active customer: the insert (returning the row) and
- * the counter bump. Put both in one `db.batch()`, with any statements that refer to the
- * new row (e.g. `customer_id = last_insert_rowid()` right after the insert).
+ * The statement that creates an active customer, returning the row. Put it in one
+ * `db.batch()` with any statements that refer to the new row (e.g.
+ * `customer_id = last_insert_rowid()` right after it).
  */
 export function insertCustomer(db: Db, tenantId: number, values: Omit<NewCustomer, "tenantId" | "createdAt" | "updatedAt">) {
   const now = Date.now();
-  return [
-    db
-      .insert(customers)
-      .values({ ...values, tenantId, createdAt: now, updatedAt: now })
-      .returning(),
-    bumpActiveCustomers(db, tenantId, 1),
-  ] as const;
+  return db
+    .insert(customers)
+    .values({ ...values, tenantId, createdAt: now, updatedAt: now })
+    .returning();
 }
 
-/** Creates one active customer on its own (one batch: row + counter). */
+/** Creates one active customer on its own. */
 export async function createCustomer(db: Db, tenantId: number, values: Omit<NewCustomer, "tenantId" | "createdAt" | "updatedAt">): Promise<Customer> {
-  const [[customer]] = await db.batch(insertCustomer(db, tenantId, values));
+  const [customer] = await insertCustomer(db, tenantId, values);
   return customer!;
 }
 
@@ -63,18 +41,15 @@ export async function getActiveCustomer(db: Db, tenantId: number, id: number): P
 }
 
 /**
- * Soft-deletes an active customer (`active = false`, the row stays) and decrements the
- * counter in the same batch; the counter moves only if the row did. not_found when there
- * was no active customer of that tenant with that id.
+ * Soft-deletes an active customer (`active = false`, the row stays); triggers move the
+ * tenant's counters and cancel the customer's active cards. not_found when there was no
+ * active customer of that tenant with that id.
  */
 export async function deactivateCustomer(db: Db, tenantId: number, id: number): Promise<void> {
-  const [changed] = await db.batch([
-    db
-      .update(customers)
-      .set({ active: false, updatedAt: Date.now() })
-      .where(and(eq(customers.id, id), eq(customers.tenantId, tenantId), eq(customers.active, true)))
-      .returning({ id: customers.id }),
-    dropActiveCustomersByChanges(db, tenantId),
-  ]);
+  const changed = await db
+    .update(customers)
+    .set({ active: false, updatedAt: Date.now() })
+    .where(and(eq(customers.id, id), eq(customers.tenantId, tenantId), eq(customers.active, true)))
+    .returning({ id: customers.id });
   if (changed.length === 0) throw notFound("Customer not found");
 }

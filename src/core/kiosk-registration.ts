@@ -179,10 +179,10 @@ function consentColumns(consents: KioskRegistration["consents"], now: number, pr
   };
 }
 
-/** One batch: the new customer (and the tenant's counter) with the card bound to it. */
+/** One batch: the new customer with the card bound to it. */
 async function createWithCard(db: Db, tenantId: number, uid: string, input: KioskRegistration): Promise<RegistrationResult> {
   const now = Date.now();
-  const [insert, bumpCounter] = insertCustomer(db, tenantId, {
+  const insert = insertCustomer(db, tenantId, {
     channel: "kiosk",
     vltCode: input.vltCode,
     email: input.email,
@@ -203,7 +203,6 @@ async function createWithCard(db: Db, tenantId: number, uid: string, input: Kios
     insert,
     // Right after the insert, so last_insert_rowid() is the new customer.
     db.insert(cards).values({ tenantId, customerId: sql`last_insert_rowid()`, kind: "rfid", uid, status: "active", createdAt: now, statusChangedAt: now }),
-    bumpCounter,
   ]);
   return { customerId: customer!.id, outcome: "new_customer" };
 }

@@ -164,7 +164,7 @@ function customerAndAccount(
   const statements: BatchStatement[] = [];
   if (!known) {
     statements.push(
-      ...insertCustomer(db, tenantId, {
+      insertCustomer(db, tenantId, {
         channel,
         name: customer.name,
         loyaltyExternalId: customer.externalId,

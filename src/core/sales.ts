@@ -1,7 +1,7 @@
 import { and, asc, count, eq, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { customers, sales, salesClientTypes, salesDocumentTypes, tenants, type Customer, type SaleKind } from "../db/schema";
-import { dropActiveCustomersByChanges, insertCustomer } from "./customers";
+import { insertCustomer } from "./customers";
 
 /**
  * The real-estate sales back office (seed 004) over the shared registry: a sales client
@@ -199,19 +199,20 @@ export async function findSalesClient(db: Db, tenantId: number, documentNumber: 
 
 /**
  * One page of the tenant's active customers that hold a document, in document order
- * (the primary-key order of the seed's table), and their total, in one round trip.
+ * (the primary-key order of the seed's table), and their total, in one round trip. The
+ * total is the tenant's trigger-kept counter, so a page reads O(page) rows.
  */
 export async function pageSalesClients(db: Db, tenantId: number, page: { offset: number; limit: number }): Promise<Page<SalesClient>> {
   const inTenant = and(eq(customers.tenantId, tenantId), activeWithDocument);
   const [rows, [counted]] = await db.batch([
     selectClients(db).where(inTenant).orderBy(asc(customers.documentNumber)).limit(page.limit).offset(page.offset),
-    db.select({ total: count() }).from(customers).where(inTenant),
+    db.select({ total: tenants.documentedCustomers }).from(tenants).where(eq(tenants.id, tenantId)),
   ]);
   return { items: rows.map(toSalesClient), total: counted?.total ?? 0 };
 }
 
 /**
- * Creates the customer (row and tenant counter in one batch). `document_type` gets the
+ * Creates the customer. `document_type` gets the
  * catalogue's code so the other surfaces read the same document type. A concurrent
  * create of the same document fails on customers_tenant_document (D1's unique error
  * propagates; the surface renders it).
@@ -223,14 +224,12 @@ export async function createSalesClient(
   fields: SalesClientFields,
   catalogues: { clientType: ClientType; documentType: DocumentType },
 ): Promise<SalesClient> {
-  const [[customer]] = await db.batch(
-    insertCustomer(db, tenantId, {
-      channel: "sales",
-      documentNumber,
-      documentType: catalogues.documentType.code,
-      ...customerColumns(fields),
-    }),
-  );
+  const [customer] = await insertCustomer(db, tenantId, {
+    channel: "sales",
+    documentNumber,
+    documentType: catalogues.documentType.code,
+    ...customerColumns(fields),
+  });
   return withCatalogues(customer!, catalogues.clientType, catalogues.documentType);
 }
 
@@ -263,12 +262,12 @@ function customerColumns(fields: SalesClientFields) {
 
 /**
  * Soft-deletes a client unless it has sales, in one batch: the guarded update (NOT
- * EXISTS sales), the counter moved by exactly the rows it changed, and a re-read that
- * tells "has sales" from "absent". D1 runs statements one at a time, so a concurrent
+ * EXISTS sales; triggers move the tenant's counters) and a re-read that tells
+ * "has sales" from "absent". D1 runs statements one at a time, so a concurrent
  * sale either lands first (and this answers has_sales) or finds the client gone.
  */
 export async function deleteSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<"deleted" | "has_sales" | "not_found"> {
-  const [deleted, , remaining] = await db.batch([
+  const [deleted, remaining] = await db.batch([
     db
       .update(customers)
       .set({ active: false, updatedAt: Date.now() })
@@ -284,7 +283,6 @@ export async function deleteSalesClient(db: Db, tenantId: number, documentNumber
         ),
       )
       .returning({ id: customers.id }),
-    dropActiveCustomersByChanges(db, tenantId),
     db.select({ id: customers.id }).from(customers).where(byDocument(tenantId, documentNumber)),
   ]);
   if (deleted.length > 0) return "deleted";

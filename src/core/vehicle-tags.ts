@@ -77,7 +77,7 @@ export async function createParkingCustomer(
     async () => {
       const now = Date.now();
       const byRefId = eq(customers.parkingRefId, input.refId);
-      const [insert, bump] = insertCustomer(db, tenantId, {
+      const insert = insertCustomer(db, tenantId, {
         channel: "parking",
         email: input.email,
         phone: input.phone,
@@ -88,7 +88,7 @@ export async function createParkingCustomer(
       });
       let created;
       try {
-        [[created]] = await db.batch([insert, bump, ...fresh.map((t) => bindTag(db, tenantId, byRefId, t, now))]);
+        [[created]] = await db.batch([insert, ...fresh.map((t) => bindTag(db, tenantId, byRefId, t, now))]);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         const existing = await db

@@ -17,9 +17,12 @@ export const tenants = sqliteTable("tenants", {
   name: text("name").notNull(),
   /** IANA zone name; reports and rendered timestamps use the tenant's local day. */
   timezone: text("timezone").notNull().default("UTC"),
-  /** Active customers, kept in the same batch as every write that changes it, so that
-   * paginated lists answer `totalElements` without counting the table. */
+  /** Active customers, so paginated lists answer their totals without counting the
+   * table. Both counters are kept by triggers on `customers` (migration 0006), in the same
+   * statement as every write that moves them, whichever surface writes. */
   activeCustomers: integer("active_customers").notNull().default(0),
+  /** Active customers that hold a document number (the sales surface lists only those). */
+  documentedCustomers: integer("documented_customers").notNull().default(0),
   /** Loyalty ledger policy: days a POINTS credit stays spendable when the request names no `expirationDate`. */
   pointsLifetimeDays: integer("points_lifetime_days").notNull().default(365),
   createdAt: integer("created_at").notNull(),

@@ -38,6 +38,36 @@ describe("customer registry core", () => {
   });
 });
 
+describe("tenant counters", () => {
+  it("follow every insert, soft delete and document change by trigger, even from raw SQL", async () => {
+    const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Counters" });
+    const counters = () =>
+      env.DB.prepare("SELECT active_customers AS active, documented_customers AS documented FROM tenants WHERE id = ?").bind(tenant.id).first();
+    const now = Date.now();
+    const insert = (document: string | null, active = 1) =>
+      env.DB.prepare("INSERT INTO customers (tenant_id, active, channel, document_number, created_at, updated_at) VALUES (?, ?, 'kiosk', ?, ?, ?)")
+        .bind(tenant.id, active, document, now, now)
+        .run();
+    await insert("111");
+    await insert(null);
+    await insert("222", 0);
+    expect(await counters()).toEqual({ active: 2, documented: 1 });
+    await env.DB.prepare("UPDATE customers SET document_number = '333' WHERE tenant_id = ? AND document_number IS NULL").bind(tenant.id).run();
+    expect(await counters()).toEqual({ active: 2, documented: 2 });
+    await env.DB.prepare("UPDATE customers SET active = 0 WHERE tenant_id = ? AND document_number = '111'").bind(tenant.id).run();
+    expect(await counters()).toEqual({ active: 1, documented: 1 });
+    // Rewriting a column to the value it has moves nothing.
+    await env.DB.prepare("UPDATE customers SET active = active, document_number = document_number WHERE tenant_id = ?").bind(tenant.id).run();
+    expect(await counters()).toEqual({ active: 1, documented: 1 });
+    const actual = await env.DB.prepare(
+      "SELECT SUM(active) AS active, SUM(active = 1 AND document_number IS NOT NULL) AS documented FROM customers WHERE tenant_id = ?",
+    )
+      .bind(tenant.id)
+      .first();
+    expect(await counters()).toEqual(actual);
+  });
+});
+
 describe("soft deletion gives up the customer's cards", () => {
   it("cancels the active cards of a deactivated customer and leaves other customers' alone", async () => {
     const db = createDb(env.DB);

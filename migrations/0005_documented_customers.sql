@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `documented_customers` integer DEFAULT 0 NOT NULL;
