@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { LedgerDirection, LedgerUnit } from "../db/schema";
 import { notFound } from "./errors";
-import { runBatch } from "./ledger-statements";
+import { runBatch, type BatchStatement } from "./ledger-statements";
 import { addDays, formatLocalDateTime, localToInstant } from "./local-time";
 
 /**
@@ -101,7 +101,16 @@ export async function loadTransactionViews(
   tenantId: number,
   query: { where: SQL; orderBy: SQL; limit: number; customerIds: SQL },
 ): Promise<TransactionView[]> {
-  const [zone, rows, customers, accounts, groups] = await runBatch(db, [
+  return toTransactionViews(await runBatch(db, transactionViewStatements(tenantId, query)));
+}
+
+/**
+ * The statements `loadTransactionViews` sends, so a write batch can end with them and
+ * answer with what it wrote in the same round trip; `toTransactionViews` reads their
+ * results (the last five of that batch).
+ */
+export function transactionViewStatements(tenantId: number, query: { where: SQL; orderBy: SQL; limit: number; customerIds: SQL }): BatchStatement[] {
+  return [
     tenantZone(tenantId),
     sql`SELECT t.id, t.title, t.description, t.code, t.direction, t.unit, t.amount, t.created_at, t.customer_id,
         s.id AS store_id, s.external_id AS store_external_id, s.name AS store_name
@@ -110,7 +119,11 @@ export async function loadTransactionViews(
     customersWhere(query.customerIds),
     accountsWhere(query.customerIds),
     tenantGroups(tenantId),
-  ]);
+  ];
+}
+
+export function toTransactionViews(results: Record<string, unknown>[][]): TransactionView[] {
+  const [zone, rows, customers, accounts, groups] = results.slice(-5);
   const timezone = String(zone![0]?.timezone ?? "UTC");
   const views = customerViews(customers!, accounts!, groups!);
   return rows!.map((r) => ({

@@ -14,6 +14,7 @@ import {
   ensurePartnerEntity,
   entryListenerStatements,
   insertTransaction,
+  lastTransactionId,
   orderLineStatements,
   restoreStatements,
   runBatch,
@@ -21,6 +22,7 @@ import {
   type BatchStatement,
   type OrderLine,
 } from "./ledger-statements";
+import { toTransactionViews, transactionViewStatements, type TransactionView } from "./ledger-queries";
 import { localToInstant } from "./local-time";
 
 /**
@@ -215,7 +217,12 @@ export interface PostInput {
  * balance of the type's unit), or replays the one already posted with the same
  * (type, code) and body. Returns its id and whether it was a replay.
  */
-export async function postTransaction(db: Db, tenantId: number, input: PostInput, channel: Channel): Promise<{ transactionId: number; replayed: boolean }> {
+export async function postTransaction(
+  db: Db,
+  tenantId: number,
+  input: PostInput,
+  channel: Channel,
+): Promise<{ transactionId: number; replayed: true; view: null } | { transactionId: number; replayed: false; view: TransactionView }> {
   const hash = await requestHash({ ...input, customer: { ...input.customer } });
   return retryingRaces(async () => {
     const ctx = await readContext(db, tenantId, input.type, [input.customer.externalId], input.code);
@@ -273,16 +280,25 @@ export async function postTransaction(db: Db, tenantId: number, input: PostInput
         customerCreated: party.created ? channel : null,
       }),
     );
+    // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
+    statements.push(
+      ...transactionViewStatements(tenantId, {
+        where: sql`t.id = ${lastTransactionId}`,
+        orderBy: sql`t.id`,
+        limit: 1,
+        customerIds: sql`(SELECT customer_id FROM ledger_transactions WHERE id = ${lastTransactionId})`,
+      }),
+    );
     const results = await runOrOverdraft(db, statements, { [input.amountField]: ["The customer's balance does not cover this amount."] });
-    return { transactionId: Number(results[insertAt]![0]!.id), replayed: false };
+    return { transactionId: Number(results[insertAt]![0]!.id), replayed: false, view: toTransactionViews(results)[0]! };
   });
 }
 
-function replay(existing: NonNullable<PostingContext["existing"]>, hash: string): { transactionId: number; replayed: true } {
+function replay(existing: NonNullable<PostingContext["existing"]>, hash: string): { transactionId: number; replayed: true; view: null } {
   if (existing.requestHash !== hash) {
     throw invalid({ code: ["The code was already used by a different transaction of this type."] });
   }
-  return { transactionId: existing.id, replayed: true };
+  return { transactionId: existing.id, replayed: true, view: null };
 }
 
 async function runOrOverdraft(db: Db, statements: BatchStatement[], overdraft: Record<string, string[]>) {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, countRows, newTenant } from "../helpers";
+import { call, cost, countRows, newTenant } from "../helpers";
 import { AMIGO, balanceOf, ID, ledgerFootprint, LOCAL_TIME, POINTS, post, seed, total } from "./fixtures";
 
 const validation = (field: string, value: string | RegExp = expect.any(String)) => ({
@@ -63,6 +63,16 @@ describe("POST /api/transaction", () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(await ledgerFootprint(t.id)).toMatchObject({ ledger_transactions: 1, ledger_lots: 1, customers: 1 });
+  });
+
+  it("costs three D1 round trips: the token check, one read, and one batch that writes and reads back what it wrote", async () => {
+    const t = await newTenant();
+    const first = await call("POST", "/api/transaction", { headers: t.auth, body: seed.transaction });
+    expect(cost(first.headers).d1RoundTrips).toBe(3);
+    // A replay renders the original with one more read instead of the write batch.
+    const again = await call("POST", "/api/transaction", { headers: t.auth, body: seed.transaction });
+    expect(again.body).toEqual(first.body);
+    expect(cost(again.headers).d1RoundTrips).toBe(3);
   });
 
   it("refuses the same type and code with a different body (422 on code), writing nothing", async () => {

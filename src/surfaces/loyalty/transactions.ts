@@ -95,9 +95,10 @@ export const createTransaction: RouteHandler<typeof createTransactionRoute, AppE
 async function postAndRender(c: Context<AppEnv>, input: PostInput) {
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
-  const { transactionId } = await postTransaction(db, tenantId, input, channelOf(c));
-  const [view] = await transactionsByIds(db, tenantId, [transactionId]);
-  return renderTransaction(view!);
+  const posted = await postTransaction(db, tenantId, input, channelOf(c));
+  // A new posting comes back with its view; a replay reads the original.
+  const view = posted.view ?? (await transactionsByIds(db, tenantId, [posted.transactionId]))[0]!;
+  return renderTransaction(view);
 }
 
 /** A checkbook or voucher body as a posting: `earnedRedeemed` decides the direction and the amount. */
@@ -184,8 +185,8 @@ export const redeemFullBalance: RouteHandler<typeof redeemFullBalanceRoute, AppE
   const body = c.req.valid("json");
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
-  await postTransaction(db, tenantId, checkbookInput(body, "voucher"), channelOf(c));
-  return loyaltyOk(c, renderCustomer(await customerByExternalId(db, tenantId, body.customer.externalId)));
+  const posted = await postTransaction(db, tenantId, checkbookInput(body, "voucher"), channelOf(c));
+  return loyaltyOk(c, renderCustomer(posted.view?.customer ?? (await customerByExternalId(db, tenantId, body.customer.externalId))));
 };
 
 const reversalRules =
