@@ -1,6 +1,8 @@
 import { DomainError } from "../../core/errors";
 import { groupByField, isMissing, type Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
+import { errorResponses } from "../../http/openapi";
+import { AdminError } from "./schemas";
 
 /**
  * The operator API's own envelope (no seed): `{code, message, errors?}` where `code` is
@@ -17,3 +19,6 @@ export const adminEnvelope: Envelope = {
   },
   fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
 };
+
+/** The operator API's error responses, for route definitions. */
+export const adminErrors = (descriptions: Partial<Record<401 | 404 | 413 | 422 | 503, string>>) => errorResponses(AdminError, descriptions);

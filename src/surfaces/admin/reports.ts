@@ -2,9 +2,8 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { rebuildReportCounters } from "../../core/report-rebuild";
 import type { AppEnv } from "../../http/app-env";
 import { adminAuth } from "../../http/auth";
-import { AdminError, IdParam } from "./schemas";
-
-const error = (description: string) => ({ description, content: { "application/json": { schema: AdminError } } });
+import { adminErrors } from "./envelope";
+import { IdParam } from "./schemas";
 
 const RebuildResult = z
   .object({
@@ -29,9 +28,7 @@ export const rebuildReportsRoute = createRoute({
   request: { params: IdParam },
   responses: {
     200: { description: "Rebuilt.", content: { "application/json": { schema: RebuildResult } } },
-    401: error("Missing or wrong admin token."),
-    404: error("Unknown tenant."),
-    503: error("The ledger kept changing; try again."),
+    ...adminErrors({ 401: "Missing or wrong admin token.", 404: "Unknown tenant.", 503: "The ledger kept changing; try again." }),
   },
 });
 

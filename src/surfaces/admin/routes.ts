@@ -1,16 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { adminAuth } from "../../http/auth";
-import { AdminError, ClientIdParam, CreateCredentialBody, CreateTenantBody, IdParam, IssuedCredential, Tenant, VltDestinationBody } from "./schemas";
+import { jsonBody } from "../../http/openapi";
+import { adminErrors } from "./envelope";
+import { ClientIdParam, CreateCredentialBody, CreateTenantBody, IdParam, IssuedCredential, Tenant, VltDestinationBody } from "./schemas";
 
 const tags = ["Admin (provisioning)"];
 const security = [{ adminToken: [] }];
-const error = (description: string) => ({ description, content: { "application/json": { schema: AdminError } } });
-const errors = {
-  401: error("Missing or wrong admin token."),
-  413: error("Body larger than MAX_BODY_BYTES."),
-  422: error("Invalid body; `errors` lists the fields."),
-};
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const errors = adminErrors({
+  401: "Missing or wrong admin token.",
+  413: "Body larger than MAX_BODY_BYTES.",
+  422: "Invalid body; `errors` lists the fields.",
+});
 
 export const createTenantRoute = createRoute({
   method: "post",
@@ -19,7 +19,7 @@ export const createTenantRoute = createRoute({
   security,
   summary: "Create a tenant",
   middleware: [adminAuth] as const,
-  request: { body: json(CreateTenantBody) },
+  request: { body: jsonBody(CreateTenantBody) },
   responses: { 201: { description: "Created.", content: { "application/json": { schema: Tenant } } }, ...errors },
 });
 
@@ -31,10 +31,10 @@ export const createCredentialRoute = createRoute({
   summary: "Issue a credential for a tenant",
   description: "Returns the secret once; ficha stores only its SHA-256 hash.",
   middleware: [adminAuth] as const,
-  request: { params: IdParam, body: json(CreateCredentialBody) },
+  request: { params: IdParam, body: jsonBody(CreateCredentialBody) },
   responses: {
     201: { description: "Created.", content: { "application/json": { schema: IssuedCredential } } },
-    404: error("Unknown tenant."),
+    ...adminErrors({ 404: "Unknown tenant." }),
     ...errors,
   },
 });
@@ -48,7 +48,7 @@ export const revokeCredentialRoute = createRoute({
   description: "The credential and every token issued to it stop working immediately.",
   middleware: [adminAuth] as const,
   request: { params: ClientIdParam },
-  responses: { 204: { description: "Revoked." }, 404: error("Unknown or already revoked credential."), ...errors },
+  responses: { 204: { description: "Revoked." }, ...adminErrors({ 404: "Unknown or already revoked credential." }), ...errors },
 });
 
 export const setVltDestinationRoute = createRoute({
@@ -58,10 +58,10 @@ export const setVltDestinationRoute = createRoute({
   security,
   summary: "Set the tenant that receives kiosk (VLT) registrations",
   middleware: [adminAuth] as const,
-  request: { body: json(VltDestinationBody) },
+  request: { body: jsonBody(VltDestinationBody) },
   responses: {
     200: { description: "Set.", content: { "application/json": { schema: VltDestinationBody } } },
-    404: error("Unknown tenant."),
+    ...adminErrors({ 404: "Unknown tenant." }),
     ...errors,
   },
 });
@@ -74,5 +74,5 @@ export const clearVltDestinationRoute = createRoute({
   summary: "Unset the VLT destination",
   description: "Afterwards `POST /api/clientes/register` answers 503 until a destination is set again.",
   middleware: [adminAuth] as const,
-  responses: { 204: { description: "Unset." }, 401: errors[401] },
+  responses: { 204: { description: "Unset." }, ...adminErrors({ 401: "Missing or wrong admin token." }) },
 });

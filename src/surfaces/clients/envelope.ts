@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DomainError, type DomainErrorCode } from "../../core/errors";
 import { groupByField, valueAt, type Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
+import { errorResponses } from "../../http/openapi";
 
 /** The message of each failure whose text does not come from this surface's own code. */
 const messages: Partial<Record<DomainErrorCode, string>> = {
@@ -59,6 +60,4 @@ export const ClientesError = z
 
 /** Error responses in this surface's envelope, for route definitions. */
 export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) =>
-  Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [status, { description, content: { "application/json": { schema: ClientesError } } }]),
-  );
+  errorResponses(ClientesError, descriptions);

@@ -2,10 +2,10 @@ import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
 import { clientsErrors } from "./envelope";
 import { ClienteDeleted, ClientePage, ClienteRequest, ClienteResponse, ClienteUpdateRequest, IdParam, MAX_PAGE_SIZE, PageQuery } from "./schemas";
+import { jsonBody, jsonContent } from "../../http/openapi";
 
 const tags = ["Clients: field-service clients"];
 const security = [{ bearerAuth: [] }];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 
 const envelopeNote =
   "Successes are the bare objects the contract documents (a page, a ClienteResponse); errors are `{success:false, code, message, data:null}` " +
@@ -36,7 +36,7 @@ export const listClientsRoute = createRoute({
   middleware: [bearerAuth] as const,
   request: { query: PageQuery },
   responses: {
-    200: { description: "One page of clients.", ...json(ClientePage) },
+    200: { description: "One page of clients.", ...jsonContent(ClientePage) },
     ...clientsErrors({ 400: "Malformed or out-of-range `page` / `size`.", 401: "Missing, invalid or expired token." }),
   },
 });
@@ -51,7 +51,7 @@ export const getClientRoute = createRoute({
   middleware: [bearerAuth] as const,
   request: { params: IdParam },
   responses: {
-    200: { description: "The client.", ...json(ClienteResponse) },
+    200: { description: "The client.", ...jsonContent(ClienteResponse) },
     ...clientsErrors({ 400: "`id` is not digits only.", 401: "Missing, invalid or expired token.", 404: "No active client with this id in the tenant." }),
   },
 });
@@ -70,9 +70,9 @@ export const createClientRoute = createRoute({
     envelopeNote,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { body: { ...json(ClienteRequest), required: true } },
+  request: { body: jsonBody(ClienteRequest) },
   responses: {
-    201: { description: "Created.", ...json(ClienteResponse) },
+    201: { description: "Created.", ...jsonContent(ClienteResponse) },
     ...clientsErrors({
       400: "The body is not valid JSON.",
       401: "Missing, invalid or expired token.",
@@ -101,9 +101,9 @@ export const updateClientRoute = createRoute({
     envelopeNote,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { params: IdParam, body: { ...json(ClienteUpdateRequest), required: true } },
+  request: { params: IdParam, body: jsonBody(ClienteUpdateRequest) },
   responses: {
-    200: { description: "The updated client.", ...json(ClienteResponse) },
+    200: { description: "The updated client.", ...jsonContent(ClienteResponse) },
     ...clientsErrors({
       400: "`id` is not digits only, or the body is not valid JSON.",
       401: "Missing, invalid or expired token.",
@@ -131,7 +131,7 @@ export const deleteClientRoute = createRoute({
   middleware: [bearerAuth] as const,
   request: { params: IdParam },
   responses: {
-    200: { description: "Deleted.", ...json(ClienteDeleted) },
+    200: { description: "Deleted.", ...jsonContent(ClienteDeleted) },
     ...clientsErrors({ 400: "`id` is not digits only.", 401: "Missing, invalid or expired token.", 404: "No active client with this id in the tenant." }),
   },
 });

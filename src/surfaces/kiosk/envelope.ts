@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DomainError } from "../../core/errors";
 import type { Envelope } from "../../http/envelope";
 import { laravelEnvelope } from "../../http/laravel";
+import { errorResponses } from "../../http/openapi";
 
 /** Seed 000's 503: registrations have nowhere to land. */
 export const NO_DESTINATION_MESSAGE = "The system has no destination client configured for VLT registrations. Contact support.";
@@ -53,10 +54,5 @@ export const KioskError = z.object({ message: z.string().openapi({ example: "Too
 
 /** Error responses for route definitions: 422 with field errors, the others `{message}`. */
 export function kioskErrors(descriptions: Partial<Record<401 | 404 | 413 | 415 | 422 | 429 | 500 | 503, string>>) {
-  return Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [
-      status,
-      { description, content: { "application/json": { schema: status === "422" ? KioskValidationError : KioskError } } },
-    ]),
-  );
+  return errorResponses((status) => (status === 422 ? KioskValidationError : KioskError), descriptions);
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../http/app-env";
 import type { Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
 import { laravelFieldErrors } from "../../http/laravel";
+import { errorResponses } from "../../http/openapi";
 
 /** Seed 003's fixed messages per status. */
 const messages: Record<number, string> = {
@@ -58,6 +59,4 @@ export const LoyaltyError = z
 
 /** The seed's error responses, for route definitions. */
 export const loyaltyErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>>) =>
-  Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [status, { description, content: { "application/json": { schema: LoyaltyError } } }]),
-  );
+  errorResponses(LoyaltyError, descriptions);

@@ -9,10 +9,10 @@ import { bearerAuth } from "../../http/auth";
 import { loyaltyErrors, loyaltyOk } from "./envelope";
 import { renderCustomer, renderTransaction } from "./render";
 import { CheckbookBody, LoyaltyCustomer, LoyaltyTransaction, ok, ReverseBody, ReverseManyBody, TransactionBody, TransferBody } from "./schemas";
+import { jsonBody } from "../../http/openapi";
 
 const tags = ["Loyalty: transacciones"];
 const security = [{ bearerAuth: [] }];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const errors = loyaltyErrors({
   401: "Missing, invalid or revoked token (Unauthenticated).",
   404: "Unknown transaction (reverse), or unknown path.",
@@ -63,7 +63,7 @@ export const createTransactionRoute = createRoute({
     "`code` is optional: without it the transaction has no idempotency key.",
     ledgerModel,
   ].join(" "),
-  request: { body: json(TransactionBody) },
+  request: { body: jsonBody(TransactionBody) },
   responses: { 200: { description: "The transaction (or the original one, on a retry).", content: { "application/json": { schema: TransactionResponse } } }, ...errors },
 });
 
@@ -152,7 +152,7 @@ export const createCheckbookRoute = createRoute({
     checkbookRules,
     ledgerModel,
   ].join(" "),
-  request: { body: json(CheckbookBody) },
+  request: { body: jsonBody(CheckbookBody) },
   responses: { 200: { description: "The checkbook's transaction.", content: { "application/json": { schema: TransactionResponse } } }, ...errors },
 });
 
@@ -174,7 +174,7 @@ export const redeemFullBalanceRoute = createRoute({
     checkbookRules,
     ledgerModel,
   ].join(" "),
-  request: { body: json(CheckbookBody) },
+  request: { body: jsonBody(CheckbookBody) },
   responses: {
     200: { description: "The customer after the redemption.", content: { "application/json": { schema: ok(LoyaltyCustomer, "LoyaltyCustomerResponse") } } },
     ...errors,
@@ -203,7 +203,7 @@ export const reverseRoute = createRoute({
   middleware: [bearerAuth] as const,
   summary: "Revertir transacción",
   description: `${reversalRules} Unknown (type, code) -> 404. ${ledgerModel}`,
-  request: { body: json(ReverseBody) },
+  request: { body: jsonBody(ReverseBody) },
   responses: { 200: { description: "The reversal.", content: { "application/json": { schema: TransactionResponse } } }, ...errors },
 });
 
@@ -224,7 +224,7 @@ export const reverseManyRoute = createRoute({
   middleware: [bearerAuth] as const,
   summary: "Revertir transacciones",
   description: `All or nothing, in one batch: every code (1 to 100, no repeats) must name a reversible, not yet reversed transaction of \`type\`; otherwise 422 names the first failing item (\`codes.N\`) and nothing is reversed. ${reversalRules} Answers the reversals in the order of \`codes\`. ${ledgerModel}`,
-  request: { body: json(ReverseManyBody) },
+  request: { body: jsonBody(ReverseManyBody) },
   responses: { 200: { description: "The reversals.", content: { "application/json": { schema: ok(z.array(LoyaltyTransaction), "LoyaltyTransactionListResponse") } } }, ...errors },
 });
 
@@ -251,7 +251,7 @@ export const transferRoute = createRoute({
     "An optional `code` makes the transfer idempotent like any (type, code); without it every call is a new transfer. Transfers cannot be reversed: transfer back instead.",
     ledgerModel,
   ].join(" "),
-  request: { body: json(TransferBody) },
+  request: { body: jsonBody(TransferBody) },
   responses: {
     200: {
       description: "Both halves.",

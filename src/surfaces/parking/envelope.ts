@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DomainError } from "../../core/errors";
 import { groupByField, isMissing, type Envelope } from "../../http/envelope";
 import { defaultStatus } from "../../http/errors";
+import { errorResponses } from "../../http/openapi";
 
 /** NestJS's `error` names per status. */
 const reasons: Record<number, string> = {
@@ -88,9 +89,4 @@ const errorExamples: Record<number, object> = {
 
 /** The seed's error responses, for route definitions. */
 export const parkingErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 503, string>>) =>
-  Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [
-      status,
-      { description, content: { "application/json": { schema: ParkingError, example: errorExamples[Number(status)] } } },
-    ]),
-  );
+  errorResponses(ParkingError, descriptions, errorExamples);

@@ -2,10 +2,10 @@ import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
 import { parkingErrors } from "./envelope";
 import { AddCustomerBody, AddCustomerResponse, AddTagsResponse, CancelTagsResponse, ListTagsBody, MAX_TAGS_PER_REQUEST, TagList, TagsBody } from "./schemas";
+import { jsonBody } from "../../http/openapi";
 
 const tags = ["Parking: customers and vehicle tags"];
 const security = [{ bearerAuth: [] }];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 
 const common = [
   "Tenant from the Bearer token; another tenant's customers do not exist here.",
@@ -32,7 +32,7 @@ export const addCustomerRoute = createRoute({
     common,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { body: json(AddCustomerBody) },
+  request: { body: jsonBody(AddCustomerBody) },
   responses: {
     201: { description: "Customer created.", content: { "application/json": { schema: AddCustomerResponse } } },
     ...parkingErrors({
@@ -58,7 +58,7 @@ export const listTagsRoute = createRoute({
     common,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { body: json(ListTagsBody) },
+  request: { body: jsonBody(ListTagsBody) },
   responses: {
     200: { description: "Active tags.", content: { "application/json": { schema: TagList } } },
     ...parkingErrors({
@@ -90,7 +90,7 @@ export const addTagsRoute = createRoute({
     common,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { body: json(TagsBody) },
+  request: { body: jsonBody(TagsBody) },
   responses: {
     201: { description: "Tags bound (see `status`).", content: { "application/json": { schema: AddTagsResponse } } },
     ...parkingErrors({
@@ -120,7 +120,7 @@ export const cancelTagsRoute = createRoute({
     common,
   ].join(" "),
   middleware: [bearerAuth] as const,
-  request: { body: json(TagsBody) },
+  request: { body: jsonBody(TagsBody) },
   responses: {
     200: { description: "Tags cancelled (see `cancell`).", content: { "application/json": { schema: CancelTagsResponse } } },
     ...parkingErrors({

@@ -3,6 +3,7 @@ import type { FieldErrors } from "../../core/errors";
 import { groupByField, valueAt, type Envelope } from "../../http/envelope";
 import { laravelEnvelope, laravelFieldErrors } from "../../http/laravel";
 import { SalesError } from "./schemas";
+import { errorResponses } from "../../http/openapi";
 
 /** Fields checked by Laravel's `exists` rule: any present value that is not a catalogue id reads "The selected X is invalid.". */
 const catalogueFields = new Set(["id_tipo_cliente", "id_tipo_documento"]);
@@ -37,7 +38,4 @@ export const salesEnvelope: Envelope = {
 type ErrorStatus = 401 | 404 | 409 | 413 | 415 | 422;
 
 /** The envelope's error responses, for route definitions. */
-export const salesErrors = (descriptions: Partial<Record<ErrorStatus, string>>) =>
-  Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [status, { description, content: { "application/json": { schema: SalesError } } }]),
-  );
+export const salesErrors = (descriptions: Partial<Record<ErrorStatus, string>>) => errorResponses(SalesError, descriptions);

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
 import { salesErrors } from "./envelope";
+import { jsonBody } from "../../http/openapi";
 import {
   Cliente,
   CreateClientBody,
@@ -17,7 +18,6 @@ import {
 
 const tags = ["Sales: clientes"];
 const security = [{ bearerAuth: [] }];
-const body = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 
 const clientExample = {
   documento: "1234567890",
@@ -111,7 +111,7 @@ export const createClientRoute = createRoute({
     "`Location` is the new client's URL, or `redirect_to` when given (a same-origin relative path only: an absolute URL, `//host`, " +
     "a backslash or control characters are refused with 422 `The redirect_to field format is invalid.` and nothing is created, so it can never be an open redirect). " +
     "The response carries the client with its loaded catalogue entries, like GET.",
-  request: { body: body(CreateClientBody) },
+  request: { body: jsonBody(CreateClientBody) },
   responses: {
     201: clientResponse("Created."),
     ...salesErrors({
@@ -136,7 +136,7 @@ export const updateClientRoute = createRoute({
     "is left as it is, `null` (or \"\") clears it. The document is the key and cannot change: a body whose `documento` differs from the path " +
     "gets 422 `The documento field cannot be changed.` and nothing is written (repeating the same document is accepted). " +
     "An absent client is 404 before any validation, as Laravel's route-model binding answers.",
-  request: { params: DocumentoParam, body: body(UpdateClientBody) },
+  request: { params: DocumentoParam, body: jsonBody(UpdateClientBody) },
   responses: {
     200: clientResponse("Updated."),
     ...salesErrors({
@@ -192,7 +192,7 @@ export const recordSaleRoute = createRoute({
   description:
     "`documento` must be an active client of the tenant (else 422 `The selected documento is invalid.`); `apartamento` required, max 50; " +
     "`monto` a positive JSON integer number of cents (a string or a fraction: `The monto field must be an integer.`); `tipo` `venta` or `separacion`; `fecha` an ISO date (YYYY-MM-DD), today in the tenant's time zone when omitted.",
-  request: { body: body(SaleBody) },
+  request: { body: jsonBody(SaleBody) },
   responses: {
     201: {
       description: "Recorded.",

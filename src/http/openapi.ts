@@ -1,0 +1,35 @@
+import type { z } from "@hono/zod-openapi";
+
+/**
+ * Route-definition helpers shared by the surfaces, so every operation declares bodies and
+ * error responses the same way.
+ */
+
+/** A required JSON request body: a missing body fails validation instead of skipping it. */
+export function jsonBody<S extends z.ZodType>(schema: S, example?: unknown) {
+  return { content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } }, required: true };
+}
+
+/** A JSON response body. */
+export function jsonContent<S extends z.ZodType>(schema: S) {
+  return { content: { "application/json": { schema } } };
+}
+
+/**
+ * A surface's error responses: each status with its description, in the surface's error
+ * schema (`schemaFor(status)` where one status has its own shape) and with the surface's
+ * example for that status when it has one.
+ */
+export function errorResponses<Status extends number>(
+  schemaFor: z.ZodType | ((status: number) => z.ZodType),
+  descriptions: Partial<Record<Status, string>>,
+  examples: Partial<Record<number, unknown>> = {},
+) {
+  return Object.fromEntries(
+    Object.entries<string | undefined>(descriptions).map(([status, description]) => {
+      const schema = typeof schemaFor === "function" ? schemaFor(Number(status)) : schemaFor;
+      const example = examples[Number(status)];
+      return [status, { description, content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } } }];
+    }),
+  );
+}
