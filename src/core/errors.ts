@@ -33,6 +33,9 @@ export class DomainError extends Error {
 }
 
 export const notFound = (message = "Not found") => new DomainError("not_found", message);
+
+/** No route of the surface serves this path and method; envelopes render it as their generic 404, never as a missing record. */
+export const unrouted = () => new DomainError("not_found", "Not found", {}, { unrouted: true });
 export const conflict = (message: string, fields: FieldErrors = {}) => new DomainError("conflict", message, fields);
 export const invalid = (fields: FieldErrors, message = "Invalid input") => new DomainError("invalid", message, fields);
 export const unauthenticated = (message = "Unauthenticated") => new DomainError("unauthenticated", message);

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { isUniqueViolation } from "../db/errors";
+import { isCheckViolation, isUniqueViolation } from "../db/errors";
 import { typeByName, typeFromRow } from "./ledger";
-import { entryListenerStatements, expireLotStatements, insertTransaction, runBatch } from "./ledger-statements";
+import { expireLotStatements, insertTransaction, runBatch } from "./ledger-statements";
+import { entryCounterStatements } from "./report-counters";
 
 /** The catalogue type the expiration job writes (partners cannot post it). */
 export const EXPIRATION_TYPE = "POINTS EXPIRATION";
@@ -58,7 +59,7 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
             createdAt: now,
           }),
           ...expireLotStatements(tenantId, Number(lot.id), amount, now),
-          ...entryListenerStatements({
+          ...entryCounterStatements({
             tenantId,
             type,
             direction: "DEBIT",
@@ -76,7 +77,7 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
         expired++;
       } catch (err) {
         // Another run expired it, or a debit took part of it since it was read: leave it to the next run.
-        if (!isUniqueViolation(err) && !String(err).includes("CHECK constraint failed")) throw err;
+        if (!isUniqueViolation(err) && !isCheckViolation(err)) throw err;
         skipped.add(Number(lot.id));
       }
     }

@@ -17,8 +17,8 @@ import type { Channel, LedgerDirection, LedgerType } from "../db/schema";
  * - statements that belong to a transaction refer to it as `max(id)` of
  *   `ledger_transactions`, which inside the batch is the row just inserted.
  *
- * Other domains (the daily report counters) add statements to the same batch through
- * `ledgerListeners`.
+ * The daily report counters add their statements to the same batch
+ * (core/report-counters.ts `entryCounterStatements`).
  */
 
 const dialect = new SQLiteAsyncDialect();
@@ -40,16 +40,14 @@ export async function runBatch(db: Db, statements: BatchStatement[]): Promise<Re
 
 /** The transaction the batch inserted last. */
 export const lastTransactionId = sql`(SELECT max(id) FROM ledger_transactions)`;
-const lastTransactionAmount = sql`(SELECT amount FROM ledger_transactions WHERE id = ${lastTransactionId})`;
+export const lastTransactionAmount = sql`(SELECT amount FROM ledger_transactions WHERE id = ${lastTransactionId})`;
 
 /**
- * One ledger entry as the report counters see it, handed to every listener right after
- * the entry's statements (so `transactionId` and `amount`, SQL valid at that point of
- * the batch, name this entry).
+ * One ledger entry as the report counters see it, right after the entry's statements
+ * (so `amount`, SQL valid at that point of the batch, is this entry's).
  */
 export interface LedgerEntry {
   tenantId: number;
-  transactionId: SQL;
   amount: SQL;
   type: LedgerType;
   direction: LedgerDirection;
@@ -67,16 +65,6 @@ export interface LedgerEntry {
   lines: readonly OrderLine[];
   /** Set on the entry whose batch registers its customer, with the registration channel. */
   customerCreated: Channel | null;
-}
-
-/** Builds the statements another domain adds to the batch of each ledger entry. */
-export type LedgerListener = (entry: LedgerEntry) => BatchStatement[];
-
-/** Listeners registered at module load (the reports register their counters here). */
-export const ledgerListeners: LedgerListener[] = [];
-
-function listenerStatements(entry: LedgerEntry): BatchStatement[] {
-  return ledgerListeners.flatMap((listener) => listener(entry));
 }
 
 export interface OrderLine {
@@ -246,10 +234,4 @@ export function orderLineStatements(tenantId: number, lines: readonly OrderLine[
     sql`INSERT INTO ledger_order_lines (tenant_id, transaction_id, product_id, total, earned_redeemed)
       VALUES (${tenantId}, ${lastTransactionId}, ${partnerEntityIdOf("ledger_products", tenantId, line.productExternalId)}, ${line.total}, ${line.earnedRedeemed})`,
   ]);
-}
-
-/** The listener statements of the entry just inserted. */
-export function entryListenerStatements(entry: Omit<LedgerEntry, "transactionId" | "amount">): BatchStatement[] {
-  if (ledgerListeners.length === 0) return [];
-  return listenerStatements({ ...entry, transactionId: lastTransactionId, amount: lastTransactionAmount });
 }

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Channel, LedgerDirection, LedgerType } from "../db/schema";
 import { sha256Hex } from "./crypto";
 import { insertCustomer } from "./customers";
-import { isUniqueViolation } from "../db/errors";
+import { isCheckViolation, isUniqueViolation } from "../db/errors";
 import { invalid, notFound } from "./errors";
 import {
   accountIdOf,
@@ -12,7 +12,6 @@ import {
   debitStatements,
   ensureAccount,
   ensurePartnerEntity,
-  entryListenerStatements,
   insertTransaction,
   lastTransactionId,
   orderLineStatements,
@@ -24,6 +23,7 @@ import {
 } from "./ledger-statements";
 import { toTransactionViews, transactionViewStatements, type TransactionView } from "./ledger-queries";
 import { localToInstant } from "./local-time";
+import { entryCounterStatements } from "./report-counters";
 
 /**
  * The loyalty ledger's writes: transactions, checkbooks, full-balance vouchers,
@@ -63,12 +63,6 @@ interface PostingContext {
 
 const OVERDRAFT = "ledger_accounts_balance_non_negative";
 const ATTEMPTS = 4;
-
-/** True when a failed batch was aborted by the CHECK constraint `name`. */
-function isCheckViolation(err: unknown, name: string): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
-  return text.includes("CHECK constraint failed") && text.includes(name);
-}
 
 /** Runs an operation again (from its read) when its batch lost a race on a unique index. */
 async function retryingRaces<T>(operation: () => Promise<T>): Promise<T> {
@@ -266,7 +260,7 @@ export async function postTransaction(
         ? creditStatements(tenantId, party.account, type, lotExpiry(ctx, type, input.expiration, now), now)
         : debitStatements(tenantId, party.account, type, now)),
       ...orderLineStatements(tenantId, input.lines, now),
-      ...entryListenerStatements({
+      ...entryCounterStatements({
         tenantId,
         type,
         direction,
@@ -346,7 +340,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
     statements.push(
       insertTransaction({ ...common, customer: from.customer, account: from.account, direction: "DEBIT", amount: input.amount, description: input.to.name, requestHash: hash, channel }),
       ...debitStatements(tenantId, from.account, type, now),
-      ...entryListenerStatements({ ...entry, direction: "DEBIT", customer: from.customer, channel, customerCreated: from.created ? channel : null }),
+      ...entryCounterStatements({ ...entry, direction: "DEBIT", customer: from.customer, channel, customerCreated: from.created ? channel : null }),
     );
     const creditAt = statements.length;
     statements.push(
@@ -360,7 +354,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
         counterpart: sql`(SELECT max(id) FROM ledger_transactions)`,
       }),
       ...transferCreditStatements(tenantId, to.account, now),
-      ...entryListenerStatements({ ...entry, direction: "CREDIT", customer: to.customer, channel: null, customerCreated: to.created ? channel : null }),
+      ...entryCounterStatements({ ...entry, direction: "CREDIT", customer: to.customer, channel: null, customerCreated: to.created ? channel : null }),
     );
     const results = await runOrOverdraft(db, statements, { total: ["The sender's balance does not cover this amount."] });
     return { debitId: Number(results[debitAt]![0]!.id), creditId: Number(results[creditAt]![0]!.id) };
@@ -424,7 +418,7 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
         ...(direction === "DEBIT"
           ? debitStatements(tenantId, account, type, now, { preferTransactionId: Number(original.id), reversal: true })
           : restoreStatements(tenantId, account, Number(original.id), now)),
-        ...entryListenerStatements({
+        ...entryCounterStatements({
           tenantId,
           type,
           direction,

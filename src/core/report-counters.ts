@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Channel, LedgerCategory, LedgerDirection, LedgerUnit } from "../db/schema";
-import { lastTransactionId, ledgerListeners, type BatchStatement, type LedgerEntry, type OrderLine } from "./ledger-statements";
+import { lastTransactionAmount, lastTransactionId, type BatchStatement, type LedgerEntry, type OrderLine } from "./ledger-statements";
 import { localDate } from "./local-time";
 
 /**
@@ -192,6 +192,7 @@ export function counterStatements(entry: LedgerEntry): BatchStatement[] {
   return statements;
 }
 
-// Registered when this module loads: core/reports.ts imports it, and the loyalty surface
-// (mounted by the app that also runs the cron jobs) imports core/reports.ts.
-ledgerListeners.push(counterStatements);
+/** The counter statements of the ledger entry the batch has just inserted; the ledger calls this for every entry. */
+export function entryCounterStatements(entry: Omit<LedgerEntry, "amount">): BatchStatement[] {
+  return counterStatements({ ...entry, amount: lastTransactionAmount });
+}

@@ -52,20 +52,15 @@ export class CardLock extends DurableObject<Env> {
   }
 
   /**
-   * Releases the lock held with `token`, storing `memo` for later taps when given. Wakes
-   * the next waiter, or every waiter once a memo is stored (each is answered from it and
-   * never releases, so waking one at a time would leave the rest asleep until the lease ran out).
+   * Releases the lock held with `token`, storing `memo` for later taps when given, and
+   * wakes every waiter: each re-checks, one takes the lease (or all read the memo) and the
+   * rest wait again. Waking only the first could wake the entry of a wait that already
+   * timed out and leave a live waiter asleep until the old lease ran out.
    */
   release<Memo>(token: string, memo?: Memo): void {
     const lease = this.ctx.storage.kv.get<Lease>("lease");
     if (lease?.token === token) this.ctx.storage.kv.delete("lease");
     if (memo !== undefined) this.ctx.storage.kv.put("memo", memo);
-    const woken = memo !== undefined ? this.waiters.splice(0) : this.waiters.splice(0, 1);
-    for (const wake of woken) wake();
-  }
-
-  /** Forgets the memo (e.g. a vehicle tag was cancelled and may be bound again). */
-  forget(): void {
-    this.ctx.storage.kv.delete("memo");
+    for (const wake of this.waiters.splice(0)) wake();
   }
 }

@@ -79,7 +79,7 @@ const laravelMessages: Record<number, string> = {
  * The envelope of a Laravel API: `{message, errors:{field:[msg]}}` on 422 (a body that
  * is not JSON is a 422 too, never a 500), `{message}` otherwise. `messages` overrides the
  * message per status where a seed documents its own (and a domain error's own message is
- * used where the surface passes `useDomainMessage`).
+ * used where the surface passes `useDomainMessage`; an unrouted path keeps Laravel's "Not Found").
  */
 export function laravelEnvelope(options: { messages?: Record<number, string>; useDomainMessage?: (status: number) => boolean } = {}): Envelope {
   return {
@@ -90,7 +90,8 @@ export function laravelEnvelope(options: { messages?: Record<number, string>; us
         const errors = Object.keys(err.fields).length > 0 ? err.fields : { body: ["The request body must be a valid JSON object."] };
         return c.json({ message: laravelSummary(errors), errors }, 422);
       }
-      const message = options.useDomainMessage?.(status) ? err.message : (options.messages?.[status] ?? laravelMessages[status] ?? err.message);
+      const own = options.useDomainMessage?.(status) && !err.details.unrouted;
+      const message = own ? err.message : (options.messages?.[status] ?? laravelMessages[status] ?? err.message);
       return c.json({ message }, status as 400);
     },
     fieldErrors: laravelFieldErrors,

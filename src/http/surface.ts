@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { DomainError } from "../core/errors";
+import { DomainError, unrouted } from "../core/errors";
 import type { AppEnv } from "./app-env";
 import type { Envelope } from "./envelope";
 import { toDomainError } from "./errors";
@@ -35,7 +35,7 @@ export function createSurface(envelope: Envelope, prefixes: readonly string[]) {
 export function sealSurface(surface: OpenAPIHono<AppEnv>, prefixes: readonly string[]): void {
   for (const prefix of prefixes) {
     surface.all(prefix, () => {
-      throw new DomainError("not_found", "Not found");
+      throw unrouted();
     });
   }
 }

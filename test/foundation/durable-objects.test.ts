@@ -55,13 +55,27 @@ describe("CardLock", () => {
     expect(order).toHaveLength(10);
   });
 
-  it("answers from its memo without locking once one is stored, until forgotten", async () => {
+  it("answers from its memo without locking once one is stored", async () => {
     const stub = lock("memo");
     const first = await stub.acquire();
     await stub.release(first.token!, { customerId: 7 });
     expect(await stub.acquire()).toEqual({ token: null, memo: { customerId: 7 } });
-    await stub.forget();
-    expect((await stub.acquire()).token).toEqual(expect.any(String));
+  });
+
+  it("wakes a live waiter on release even when an earlier wait timed out", async () => {
+    const stub = lock("stale-waiter");
+    const held = await stub.acquire(10_000);
+    const gaveUp = await stub.acquire(10_000, 50).then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(gaveUp?.message).toMatch(/timed out/);
+    const started = Date.now();
+    const next = stub.acquire(10_000, 5_000);
+    await new Promise((r) => setTimeout(r, 20));
+    await stub.release(held.token!);
+    expect((await next).token).toEqual(expect.any(String));
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it("lets a waiter in when a holder's lease expires, and does not re-grant a live lease after eviction", async () => {

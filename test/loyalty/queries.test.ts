@@ -191,6 +191,12 @@ describe("GET /api/transaction/reloadsByCustomer and pointsByCustomer", () => {
     });
     const points = await call("GET", "/api/transaction/pointsByCustomer?document=0401591714&from=2018-09-01&to=2018-09-03", { headers: t.auth });
     expect(points.body.data.map((x: any) => x.code)).toEqual(["p1"]);
+    // The seed's mixed quoting ('2018-09-03’) is read as the report endpoints read it.
+    const mixedQuotes = await call("GET", `/api/transaction/pointsByCustomer?document=0401591714&from=${encodeURIComponent("'2018-09-01’")}&to=${encodeURIComponent("'2018-09-03’")}`, {
+      headers: t.auth,
+    });
+    expect(mixedQuotes.status).toBe(200);
+    expect(mixedQuotes.body.data.map((x: any) => x.code)).toEqual(["p1"]);
     const nextDay = await call("GET", "/api/transaction/pointsByCustomer?document=0401591714&from=2018-09-04&to=2018-09-30", { headers: t.auth });
     expect(nextDay.body.data).toEqual([]);
     // Without a document number match, the loyalty externalId is used.

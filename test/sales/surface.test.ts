@@ -50,7 +50,7 @@ describe("the sales surface", () => {
     ] as const) {
       const res = await call(method, path, { headers: t.auth });
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ message: "Not found" });
+      expect(res.body).toEqual({ message: "Not Found" });
     }
   });
 

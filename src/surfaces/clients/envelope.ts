@@ -40,8 +40,8 @@ export const clientsEnvelope: Envelope = {
 
 function messageOf(err: DomainError): string {
   if (err.code === "rejected" || err.code === "conflict") return err.message;
-  // sealSurface's fallback (an unknown path or method) says "Not found"; every other 404 here is about a client.
-  if (err.code === "not_found") return err.message === "Not found" ? "Recurso no encontrado" : "Cliente no encontrado";
+  // sealSurface's fallback (an unknown path or method) is not about a client; every other 404 here is.
+  if (err.code === "not_found") return err.details.unrouted ? "Recurso no encontrado" : "Cliente no encontrado";
   return messages[err.code] ?? err.message;
 }
 

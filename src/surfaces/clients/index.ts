@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { clientDocumentType, clientFieldColumns, createClient, getClient, listClients, updateClient, type ClientRecord, type NewClient } from "../../core/clients";
 import { deactivateCustomer } from "../../core/customers";
 import { conflict, DomainError, invalid } from "../../core/errors";
-import { isUniqueViolation } from "../../db/errors";
+import { uniqueViolationColumns } from "../../db/errors";
 import { createSurface, sealSurface } from "../../http/surface";
 import { clientsEnvelope } from "./envelope";
 import { createClientRoute, deleteClientRoute, getClientRoute, listClientsRoute, updateClientRoute } from "./routes";
@@ -105,16 +105,10 @@ function toColumns(body: Partial<Record<keyof typeof clientFieldColumns, string 
   return columns as Partial<NewClient>;
 }
 
-/**
- * The partial unique indexes are the race-safe guard of both keys. SQLite names the
- * index's columns ("UNIQUE constraint failed: customers.tenant_id, customers.client_code");
- * read them there, not elsewhere in the message (which may quote the whole statement).
- */
+/** The partial unique indexes are the race-safe guard of both keys; the refusing index's columns say which. */
 function asConflict(err: unknown): never {
-  if (isUniqueViolation(err)) {
-    const columns = /UNIQUE constraint failed: ([\w., ]+)/.exec(`${String(err)} ${String((err as { cause?: unknown }).cause ?? "")}`)?.[1] ?? "";
-    if (columns.includes("customers.client_code")) throw conflict("Ya existe un cliente con ese codigoCliente");
-    if (columns.includes("customers.document_number")) throw conflict("Ya existe un cliente con ese numeroDocumento");
-  }
+  const columns = uniqueViolationColumns(err) ?? "";
+  if (columns.includes("customers.client_code")) throw conflict("Ya existe un cliente con ese codigoCliente");
+  if (columns.includes("customers.document_number")) throw conflict("Ya existe un cliente con ese numeroDocumento");
   throw err;
 }

@@ -4,7 +4,7 @@ import { addDays, isCalendarDate } from "../../core/local-time";
 import type { AppEnv } from "../../http/app-env";
 import { bearerAuth } from "../../http/auth";
 import { loyaltyErrors, loyaltyOk } from "./envelope";
-import { ok } from "./schemas";
+import { ok, QueryDate } from "./schemas";
 
 const tags = ["Loyalty: reportes"];
 const security = [{ bearerAuth: [] }];
@@ -13,26 +13,12 @@ const errors = loyaltyErrors({
   422: "Error de Validacion: `warning.field` names the first failing parameter (`startDate` or `endDate`).",
 });
 
-/** Quote characters the seed's examples wrap dates in (`'2018-07-01’` mixes a straight and a curly one). */
-const QUOTES = "'\"‘’“”";
-
-/**
- * A report date: `YYYY-MM-DD`, or exactly that wrapped in one pair of quotes (any of
- * ' " ‘ ’ “ ” on each side, as the seed writes `'2018-07-01’`). A value that is not a
- * real calendar date once the pair is removed (a lone quote, the seed's truncated
- * `'2018`, `2018-7-1`, `2018-02-30`) is refused.
- */
-const ReportDate = z.preprocess(
-  (value) => (typeof value === "string" && value.length > 2 && QUOTES.includes(value[0]!) && QUOTES.includes(value.at(-1)!) ? value.slice(1, -1) : value),
-  z.string().min(1).refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }),
-);
-
 const bothDates = (q: { startDate: string; endDate: string }) => isCalendarDate(q.startDate) && isCalendarDate(q.endDate);
 
 const ReportQuery = z
   .object({
-    startDate: ReportDate.openapi({ type: "string", example: "2018-07-01" }),
-    endDate: ReportDate.openapi({ type: "string", example: "2018-07-30" }),
+    startDate: QueryDate.openapi({ type: "string", example: "2018-07-01" }),
+    endDate: QueryDate.openapi({ type: "string", example: "2018-07-30" }),
   })
   // Each rule holds vacuously until both dates are valid (their own errors are reported first).
   .refine((q) => !bothDates(q) || q.startDate <= q.endDate, { path: ["endDate"], error: "The endDate field must be a date after or equal to startDate." })

@@ -124,15 +124,21 @@ export const TransferBody = z
   })
   .openapi("LoyaltyTransferRequest");
 
+/** Quote characters the seed wraps its query examples in (`'1716583941'`, `'2018-07-01’` mixes a straight and a curly one). */
+const QUOTES = "'\"‘’“”";
+
 /**
- * A query value as the seed writes its examples (`'1716583941'`): one pair of single
- * quotes around the whole value is removed; anything else is taken as is.
+ * A query value as the seed writes its examples: one pair of quotes (any of ' " ‘ ’ “ ”
+ * on each side) around the whole value is removed; anything else is taken as is.
  */
-const unquoted = (value: unknown) => (typeof value === "string" && /^'.*'$/s.test(value) && value.length >= 2 ? value.slice(1, -1) : value);
+export const unquoted = (value: unknown) =>
+  typeof value === "string" && value.length > 2 && QUOTES.includes(value[0]!) && QUOTES.includes(value.at(-1)!) ? value.slice(1, -1) : value;
+
 const QueryText = z.preprocess(unquoted, z.string().trim().min(1).max(191));
-const QueryDate = z.preprocess(
+/** A calendar date (`YYYY-MM-DD`) once its quotes are removed; the seed's truncated `'2018`, `2018-7-1` or `2018-02-30` are refused. */
+export const QueryDate = z.preprocess(
   unquoted,
-  z.string().refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }),
+  z.string().min(1).refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }),
 );
 
 export const HistoryQuery = z.object({
