@@ -1,7 +1,7 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { customers, tenants, type Customer } from "../db/schema";
-import { insertCustomer } from "./customers";
+import { createCustomer } from "./customers";
 import { invalid, notFound } from "./errors";
 
 /**
@@ -127,9 +127,8 @@ export async function getClient(db: Db, tenantId: number, id: number): Promise<C
  * indexes on client_code and document_number refuse duplicates among active customers;
  * the caller maps that failure to its conflict.
  */
-export async function createClient(db: Db, tenantId: number, client: NewClient): Promise<ClientRecord> {
-  const [created] = await insertCustomer(db, tenantId, { ...client, channel: "clients" });
-  return created!;
+export function createClient(db: Db, tenantId: number, client: NewClient): Promise<ClientRecord> {
+  return createCustomer(db, tenantId, { ...client, channel: "clients" });
 }
 
 /**

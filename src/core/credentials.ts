@@ -63,17 +63,6 @@ export async function verifyClientSecret(db: Db, clientId: number, secret: strin
   return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
 }
 
-/** Finds the live kiosk credential whose secret this is (kiosks send only the secret). */
-export async function verifyKioskSecret(db: Db, secret: string): Promise<Principal | null> {
-  const row = await db
-    .select()
-    .from(credentials)
-    .where(and(eq(credentials.secretHash, await sha256Hex(secret)), isNull(credentials.revokedAt)))
-    .get();
-  if (!row || row.kind !== "kiosk") return null;
-  return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
-}
-
 /** True when the credential still exists, is live and belongs to the tenant (checked on every Bearer call). */
 export async function isCredentialLive(db: Db, credentialId: number, tenantId: number): Promise<boolean> {
   const row = await db

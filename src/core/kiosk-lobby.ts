@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { cards, credentials, customers } from "../db/schema";
 import { sha256Hex } from "./crypto";
-import { normaliseCardUid } from "./kiosk-registration";
+import { normaliseCardText } from "./cards";
 
 /** The customer a lobby card stands for, as the lobby shows it. */
 export interface LobbyCustomer {
@@ -51,7 +51,7 @@ export async function findLobbyCard(
       cards,
       and(
         eq(cards.tenantId, credentials.tenantId),
-        eq(cards.uid, normaliseCardUid(cardUid)),
+        eq(cards.uid, normaliseCardText(cardUid)),
         sql`${cards.kind} = 'rfid'`,
         sql`${cards.status} = 'active'`,
       ),

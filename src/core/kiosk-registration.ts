@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { cards, customers, type Customer } from "../db/schema";
 import type { CardLock, LockGrant } from "../durable/card-lock";
 import { isUniqueViolation } from "../db/errors";
+import { normaliseCardText } from "./cards";
 import { insertCustomer } from "./customers";
 import { conflict, DomainError } from "./errors";
 
@@ -31,14 +32,9 @@ export function kioskCodeOfDocumentType(type: string | null): number | null {
   return entry ? Number(entry[0]) : 0;
 }
 
-/** RFID UIDs are stored and compared trimmed and upper-case (readers differ in hex case). */
-export function normaliseCardUid(uid: string): string {
-  return uid.trim().toUpperCase();
-}
-
 /** The name of the CardLock of one RFID card of a tenant. */
 export function cardLockName(tenantId: number, uid: string): string {
-  return `${tenantId}:rfid:${normaliseCardUid(uid)}`;
+  return `${tenantId}:rfid:${normaliseCardText(uid)}`;
 }
 
 /** What a card's lock remembers once the card is registered: its owner (an RFID UID is never rebound). */
@@ -103,7 +99,7 @@ export async function registerKioskCard(
 }
 
 async function registerUnderLock(db: Db, tenantId: number, input: KioskRegistration): Promise<RegistrationResult> {
-  const uid = normaliseCardUid(input.cardUid);
+  const uid = normaliseCardText(input.cardUid);
   for (let attempt = 1; ; attempt++) {
     const state = await readRegistrationState(db, tenantId, uid, input);
     if (state.cardOwnerId !== null) return { customerId: state.cardOwnerId, outcome: "duplicate" };

@@ -58,7 +58,7 @@ interface PostingContext {
   type: LedgerType | null;
   customers: Map<string, { id: number; active: boolean }>;
   accounts: Map<string, number>;
-  existing: { id: number; requestHash: string | null; customerId: number } | null;
+  existing: { id: number; requestHash: string | null } | null;
 }
 
 const OVERDRAFT = "ledger_accounts_balance_non_negative";
@@ -124,7 +124,7 @@ async function readContext(db: Db, tenantId: number, typeName: string, externalI
       WHERE c.tenant_id = ${tenantId} AND c.loyalty_external_id IN (${ids})`,
     code === null
       ? sql`SELECT NULL WHERE 0`
-      : sql`SELECT id, request_hash, customer_id FROM ledger_transactions
+      : sql`SELECT id, request_hash FROM ledger_transactions
           WHERE tenant_id = ${tenantId} AND type = ${typeName} AND code = ${code} AND reverses_id IS NULL AND counterpart_id IS NULL`,
   ]);
   const t = type![0];
@@ -135,7 +135,7 @@ async function readContext(db: Db, tenantId: number, typeName: string, externalI
     type: t ? typeFromRow(t) : null,
     customers: new Map(customers!.map((c) => [String(c.loyalty_external_id), { id: Number(c.id), active: Boolean(c.active) }])),
     accounts: new Map(accounts!.map((a) => [`${a.loyalty_external_id}|${a.unit}`, Number(a.id)])),
-    existing: e ? { id: Number(e.id), requestHash: (e.request_hash as string | null) ?? null, customerId: Number(e.customer_id) } : null,
+    existing: e ? { id: Number(e.id), requestHash: (e.request_hash as string | null) ?? null } : null,
   };
 }
 
@@ -209,14 +209,14 @@ export interface PostInput {
 /**
  * Posts one transaction (a plain one, a checkbook, or a voucher that takes the whole
  * balance of the type's unit), or replays the one already posted with the same
- * (type, code) and body. Returns its id and whether it was a replay.
+ * (type, code) and body. Returns its id, and its view when it was posted now (a replay has none).
  */
 export async function postTransaction(
   db: Db,
   tenantId: number,
   input: PostInput,
   channel: Channel,
-): Promise<{ transactionId: number; replayed: true; view: null } | { transactionId: number; replayed: false; view: TransactionView }> {
+): Promise<{ transactionId: number; view: TransactionView | null }> {
   const hash = await requestHash({ ...input, customer: { ...input.customer } });
   return retryingRaces(async () => {
     const ctx = await readContext(db, tenantId, input.type, [input.customer.externalId], input.code);
@@ -284,15 +284,16 @@ export async function postTransaction(
       }),
     );
     const results = await runOrOverdraft(db, statements, { [input.amountField]: ["The customer's balance does not cover this amount."] });
-    return { transactionId: Number(results[insertAt]![0]!.id), replayed: false, view: toTransactionViews(results)[0]! };
+    return { transactionId: Number(results[insertAt]![0]!.id), view: toTransactionViews(results)[0]! };
   });
 }
 
-function replay(existing: NonNullable<PostingContext["existing"]>, hash: string): { transactionId: number; replayed: true; view: null } {
+/** The original of a retried (type, code); `view: null` tells the caller to read it. */
+function replay(existing: NonNullable<PostingContext["existing"]>, hash: string): { transactionId: number; view: null } {
   if (existing.requestHash !== hash) {
     throw invalid({ code: ["The code was already used by a different transaction of this type."] });
   }
-  return { transactionId: existing.id, replayed: true, view: null };
+  return { transactionId: existing.id, view: null };
 }
 
 async function runOrOverdraft(db: Db, statements: BatchStatement[], overdraft: Record<string, string[]>) {

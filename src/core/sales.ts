@@ -69,13 +69,14 @@ const activeWithDocument = sql`${customers.active} = 1 AND ${customers.documentN
 const byDocument = (tenantId: number, documentNumber: string) =>
   and(eq(customers.tenantId, tenantId), eq(customers.documentNumber, documentNumber), activeWithDocument);
 
-/** The two global catalogues, in id order. */
-export async function listCatalogues(db: Db): Promise<{ clientTypes: ClientType[]; documentTypes: DocumentType[] }> {
-  const [clientTypes, documentTypes] = await db.batch([
-    db.select().from(salesClientTypes).orderBy(asc(salesClientTypes.id)),
-    db.select().from(salesDocumentTypes).orderBy(asc(salesDocumentTypes.id)),
-  ]);
-  return { clientTypes, documentTypes };
+/** The global client-type catalogue, in id order. */
+export function listClientTypes(db: Db): Promise<ClientType[]> {
+  return db.select().from(salesClientTypes).orderBy(asc(salesClientTypes.id));
+}
+
+/** The global document-type catalogue, in id order. */
+export function listDocumentTypes(db: Db): Promise<DocumentType[]> {
+  return db.select().from(salesDocumentTypes).orderBy(asc(salesDocumentTypes.id));
 }
 
 /** What the seed's `exists` and `unique` rules ask of the database, plus the tenant's time zone. */

@@ -5,6 +5,7 @@ import type { CardLock } from "../durable/card-lock";
 import { isUniqueViolation } from "../db/errors";
 import { insertCustomer } from "./customers";
 import { conflict, DomainError, invalid, notFound } from "./errors";
+import { normaliseCardText } from "./cards";
 
 /**
  * Parking customers and their vehicle tags (stickers). A parking operator keys its
@@ -43,11 +44,6 @@ export type TagLockFor = (code: string) => DurableObjectStub<CardLock>;
 export interface TagOutcome {
   tag: string;
   done: boolean;
-}
-
-/** Trim and upper-case: how tag codes and plates are stored and compared. */
-export function normaliseTagText(value: string): string {
-  return value.trim().toUpperCase();
 }
 
 /** The tenant-scoped lock name of a tag code (shared with any other surface that binds tags). */
@@ -207,10 +203,10 @@ export async function cancelVehicleTags(
 function normaliseTags(input: VehicleTagInput[]) {
   const seen = new Set<string>();
   return input.map((tag) => {
-    const code = normaliseTagText(tag.code);
+    const code = normaliseCardText(tag.code);
     const first = !seen.has(code);
     seen.add(code);
-    return { code, plate: normaliseTagText(tag.plate), first };
+    return { code, plate: normaliseCardText(tag.plate), first };
   });
 }
 

@@ -2,7 +2,7 @@
  * Per-request cost accounting: D1 round trips, rows read/written and time (from D1's own
  * `meta`), and Durable Object calls. One `CostMeter` lives for one request; the database
  * handle and the Durable Object stubs of that request record into it, so handlers never
- * count anything by hand. Rendered as a `Server-Timing` header (src/http/server-timing.ts).
+ * count anything by hand. Rendered as a `Server-Timing` header (src/http/observe.ts).
  */
 export class CostMeter {
   d1RoundTrips = 0;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { isCredentialLive, verifyKioskSecret } from "../core/credentials";
+import { isCredentialLive } from "../core/credentials";
 import { constantTimeEqual } from "../core/crypto";
 import { DomainError, unauthenticated } from "../core/errors";
 import { verifyAccessToken } from "../core/tokens";
@@ -17,15 +17,6 @@ export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const claims = token ? await verifyAccessToken(token, c.env.JWT_SECRET) : null;
   if (!claims || !(await isCredentialLive(c.get("db"), claims.credentialId, claims.tenantId))) throw unauthenticated();
   c.set("principal", { tenantId: claims.tenantId, credentialId: claims.credentialId, kind: "partner" });
-  await next();
-};
-
-/** Kiosk routes: `X-Client-Secret` of a live kiosk credential. */
-export const kioskAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const secret = c.req.header("x-client-secret");
-  const principal = secret ? await verifyKioskSecret(c.get("db"), secret) : null;
-  if (!principal) throw unauthenticated();
-  c.set("principal", principal);
   await next();
 };
 

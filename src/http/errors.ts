@@ -32,7 +32,6 @@ export function toDomainError(err: unknown): DomainError | InternalError {
     if (err.status === 415) return new DomainError("unsupported_media_type", "Unsupported Media Type");
     if (err.status === 413) return new DomainError("payload_too_large", "Payload Too Large");
     if (err.status === 400) return new DomainError("malformed_body", "Malformed request body");
-    if (err.status === 401) return new DomainError("unauthenticated", "Unauthenticated");
   }
   return new InternalError(err instanceof Error ? err.message : String(err));
 }

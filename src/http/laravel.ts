@@ -77,21 +77,21 @@ const laravelMessages: Record<number, string> = {
 
 /**
  * The envelope of a Laravel API: `{message, errors:{field:[msg]}}` on 422 (a body that
- * is not JSON is a 422 too, never a 500), `{message}` otherwise. `messages` overrides the
- * message per status where a seed documents its own (and a domain error's own message is
- * used where the surface passes `useDomainMessage`; an unrouted path keeps Laravel's "Not Found").
+ * is not JSON is a 422 too, never a 500), `{message}` otherwise with Laravel's message for
+ * the status, or the domain error's own where the surface passes `useDomainMessage` (an
+ * unrouted path keeps Laravel's "Not Found").
  */
-export function laravelEnvelope(options: { messages?: Record<number, string>; useDomainMessage?: (status: number) => boolean } = {}): Envelope {
+export function laravelEnvelope(options: { useDomainMessage?: (status: number) => boolean } = {}): Envelope {
   return {
     error(c, err) {
-      if (!(err instanceof DomainError)) return c.json({ message: options.messages?.[500] ?? laravelMessages[500] }, 500);
+      if (!(err instanceof DomainError)) return c.json({ message: laravelMessages[500] }, 500);
       const status = err.code === "malformed_body" ? 422 : defaultStatus[err.code];
       if (status === 422) {
         const errors = Object.keys(err.fields).length > 0 ? err.fields : { body: ["The request body must be a valid JSON object."] };
         return c.json({ message: laravelSummary(errors), errors }, 422);
       }
       const own = options.useDomainMessage?.(status) && !err.details.unrouted;
-      const message = own ? err.message : (options.messages?.[status] ?? laravelMessages[status] ?? err.message);
+      const message = own ? err.message : (laravelMessages[status] ?? err.message);
       return c.json({ message }, status as 400);
     },
     fieldErrors: laravelFieldErrors,

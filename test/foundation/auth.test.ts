@@ -5,7 +5,7 @@ import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import type { AppEnv } from "../../src/http/app-env";
-import { adminAuth, bearerAuth, kioskAuth } from "../../src/http/auth";
+import { adminAuth, bearerAuth } from "../../src/http/auth";
 import { createSurface } from "../../src/http/surface";
 import { adminEnvelope } from "../../src/surfaces/admin/envelope";
 import { admin, newTenant } from "../helpers";
@@ -15,9 +15,6 @@ import { admin, newTenant } from "../helpers";
 // reduces to these middlewares.
 const probe = createSurface(adminEnvelope, ["/probe/*"])
   .openapi(createRoute({ method: "get", path: "/probe/bearer", middleware: [bearerAuth] as const, responses: { 200: { description: "ok" } } }), (c) =>
-    c.json(c.get("principal")),
-  )
-  .openapi(createRoute({ method: "get", path: "/probe/kiosk", middleware: [kioskAuth] as const, responses: { 200: { description: "ok" } } }), (c) =>
     c.json(c.get("principal")),
   )
   .openapi(createRoute({ method: "get", path: "/probe/admin", middleware: [adminAuth] as const, responses: { 200: { description: "ok" } } }), (c) =>
@@ -80,23 +77,6 @@ describe("Bearer authentication", () => {
     expect((await probeAs("/probe/bearer", t.auth)).status).toBe(200);
     await admin("DELETE", `/admin/credentials/${t.partner.clientId}`);
     expect((await probeAs("/probe/bearer", t.auth)).status).toBe(401);
-  });
-});
-
-describe("Kiosk authentication (X-Client-Secret)", () => {
-  it("resolves the kiosk credential's tenant", async () => {
-    const t = await newTenant();
-    const res = await probeAs("/probe/kiosk", { "x-client-secret": t.kiosk.clientSecret });
-    expect(res.body).toEqual({ tenantId: t.id, credentialId: t.kiosk.clientId, kind: "kiosk" });
-  });
-
-  it("refuses a missing, wrong, partner or revoked secret", async () => {
-    const t = await newTenant();
-    for (const headers of [{}, { "x-client-secret": "wrong" }, { "x-client-secret": t.partner.clientSecret }, t.auth]) {
-      expect((await probeAs("/probe/kiosk", headers)).status).toBe(401);
-    }
-    await admin("DELETE", `/admin/credentials/${t.kiosk.clientId}`);
-    expect((await probeAs("/probe/kiosk", { "x-client-secret": t.kiosk.clientSecret })).status).toBe(401);
   });
 });
 

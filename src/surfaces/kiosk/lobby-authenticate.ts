@@ -8,7 +8,7 @@ import { enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { kioskErrors } from "./envelope";
 import { LobbyAuthenticateBody, LobbyClient } from "./schemas";
 
-/** No secret at all is refused before the body is read (a wrong one needs the lookup, done with the card's in one query). */
+/** No secret at all is refused before the body is validated (a wrong one needs the lookup, done with the card's in one query). */
 const requireSecretHeader: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.req.header("x-client-secret")) throw unauthenticated();
   await next();

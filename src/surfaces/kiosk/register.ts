@@ -15,7 +15,7 @@ import { clientIp, enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { kioskErrors, NO_DESTINATION_MESSAGE } from "./envelope";
 import { RegisterBody, RegisterResult } from "./schemas";
 
-/** KIOSK_RATE_LIMIT requests per KIOSK_RATE_WINDOW_SECONDS per client IP, counted before the body is read or checked. */
+/** KIOSK_RATE_LIMIT requests per KIOSK_RATE_WINDOW_SECONDS per client IP, counted before the body is validated. */
 const limitPerClientIp: MiddlewareHandler<AppEnv> = async (c, next) => {
   await enforceRateLimitFailOpen(c, {
     key: `kiosk-register:${clientIp(c)}`,
@@ -37,7 +37,7 @@ export const registerRoute = createRoute({
   description: [
     "Registers a client and binds an RFID card. Public (no credential); KIOSK_RATE_LIMIT requests per KIOSK_RATE_WINDOW_SECONDS (60 per minute) per client IP",
     "(`CF-Connecting-IP`; `X-Forwarded-For` is ignored),",
-    "counted before the body is checked, with IETF `RateLimit-Policy` / `RateLimit` headers and `Retry-After` on 429.",
+    "counted before the body is validated (a body over MAX_BODY_BYTES or not valid UTF-8 is refused first, uncounted), with IETF `RateLimit-Policy` / `RateLimit` headers and `Retry-After` on 429.",
     "If the rate limiter cannot be reached the request is served anyway (fail open, logged): the limit is an abuse brake, a lost tap at a lobby is worse,",
     "and the card lock and D1's unique indexes keep the data correct regardless.",
     "\n\nRegistrations land in the tenant set with `PUT /admin/settings/vlt-destination`; with none, 503. Each Worker isolate reads that setting at most",

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isCalendarDate } from "../../core/local-time";
 
 /** An optional text field: trimmed, and absent when null or empty (Laravel's TrimStrings + ConvertEmptyStringsToNull). */
 const optionalText = (max: number) =>
@@ -17,24 +18,27 @@ const optionalInteger = (min: number, max: number) =>
     .nullish()
     .transform((value) => value ?? undefined);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
-/** A calendar date as written at the start of an ISO 8601 date or date-time, if it is a real day from 1900 to today. */
+/** The calendar date an ISO 8601 date or date-time starts with, if it is a real day from 1900 to today. */
 function birthDateOf(value: string): string | null {
-  const match = ISO_DATE.exec(value);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1900 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  return date.getTime() <= Date.now() ? value.slice(0, 10) : null;
+  const date = value.slice(0, 10);
+  return ISO_DATE_TIME.test(value) && isCalendarDate(date) && date >= "1900-01-01" && Date.parse(date) <= Date.now() ? date : null;
 }
 
 const birthDate = z
   .string()
   .trim()
   .nullish()
-  .refine((value) => !value || birthDateOf(value) !== null, { error: "The fechaNacimiento field must be a valid date." })
-  .transform((value) => (value ? birthDateOf(value)! : undefined))
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    const date = birthDateOf(value);
+    if (date === null) {
+      ctx.addIssue({ code: "custom", message: "The fechaNacimiento field must be a valid date." });
+      return z.NEVER;
+    }
+    return date;
+  })
   .openapi({
     type: "string",
     description:

@@ -3,7 +3,8 @@ import {
   createSalesClient,
   deleteSalesClient,
   findSalesClient,
-  listCatalogues,
+  listClientTypes,
+  listDocumentTypes,
   lookupReferences,
   pageClientSales,
   pageSalesClients,
@@ -95,11 +96,11 @@ export const salesSurface = createSurface(salesEnvelope, prefixes)
     formHook(validateSaleForm),
   )
   .openapi(listClientTypesRoute, async (c) => {
-    const { clientTypes } = await listCatalogues(c.get("db"));
+    const clientTypes = await listClientTypes(c.get("db"));
     return c.json({ data: clientTypes.map((type) => ({ id_tipo_cliente: type.id, nombre: type.name })) }, 200);
   })
   .openapi(listDocumentTypesRoute, async (c) => {
-    const { documentTypes } = await listCatalogues(c.get("db"));
+    const documentTypes = await listDocumentTypes(c.get("db"));
     return c.json({ data: documentTypes.map((type) => ({ id_tipo_documento: type.id, codigo: type.code, nombre: type.name })) }, 200);
   });
 
