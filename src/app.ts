@@ -63,16 +63,22 @@ export function createApp() {
     name: "X-Client-Secret",
     description: "Secret of a kiosk credential.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "ficha",
-      version: "0.1.0",
-      description:
-        "Tenant-scoped customer registry speaking five existing API contracts (kiosk, clients, parking, loyalty, sales) on one core. " +
-        "Every response carries `X-Request-Id`; with SERVER_TIMING on, `Server-Timing` reports D1 round trips, rows read/written and Durable Object calls.",
-    },
-  });
+  // The document depends only on the routes, so it is built once per isolate, on first request.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) =>
+    c.json(
+      (document ??= app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "ficha",
+          version: "0.1.0",
+          description:
+            "Tenant-scoped customer registry speaking five existing API contracts (kiosk, clients, parking, loyalty, sales) on one core. " +
+            "Every response carries `X-Request-Id`; with SERVER_TIMING on, `Server-Timing` reports D1 round trips, rows read/written and Durable Object calls.",
+        },
+      })),
+    ),
+  );
 
   app.notFound((c) => c.json({ code: "not_found", message: "Not found" }, 404));
   app.onError((err, c) => {

@@ -435,7 +435,6 @@ export const ledgerLots = sqliteTable(
   (t) => [
     index("ledger_lots_account_open").on(t.accountId, t.expiresAt, t.id).where(sql`${t.remaining} > 0`),
     index("ledger_lots_due").on(t.expiresAt).where(sql`${t.remaining} > 0 AND ${t.expiresAt} IS NOT NULL`),
-    index("ledger_lots_transaction").on(t.transactionId),
     check("ledger_lots_remaining_in_range", sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.amount}`),
   ],
 );
