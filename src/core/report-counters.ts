@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Channel, LedgerCategory, LedgerDirection, LedgerUnit } from "../db/schema";
+import { frontendChannelList, frontendChannels, type Channel, type LedgerCategory, type LedgerDirection, type LedgerUnit } from "../db/schema";
 import { lastTransactionAmount, lastTransactionId, type BatchStatement, type LedgerEntry, type OrderLine } from "./ledger-statements";
 import { localDate } from "./local-time";
 
@@ -56,9 +56,6 @@ export const productCounterColumns = {
 export type ProductCounter = keyof typeof productCounterColumns;
 export const productCounters = Object.keys(productCounterColumns) as ProductCounter[];
 
-/** The `Platform` channels of frontends (the rest are partners' back ends or other surfaces). */
-export const FRONTEND_CHANNELS = ["web", "mobile", "ios", "android"] as const;
-const frontendList = sql.raw(FRONTEND_CHANNELS.map((c) => `'${c}'`).join(", "));
 
 /** True for a customer's `loyalty_data` that names who referred it (SQL, so incremental and rebuild agree). */
 export const referredSql = (loyaltyData: SQL) =>
@@ -103,7 +100,8 @@ export function registrationCounter(channel: Channel): StoreCounter | null {
   return null;
 }
 
-export const isFrontend = (channel: Channel | null): boolean => (FRONTEND_CHANNELS as readonly (string | null)[]).includes(channel);
+export const isFrontend = (channel: string | null | undefined): channel is (typeof frontendChannels)[number] =>
+  (frontendChannels as readonly (string | null | undefined)[]).includes(channel);
 
 /**
  * The product counters of an order (a checkbook or voucher with lines), keyed by product:
@@ -174,7 +172,7 @@ export function counterStatements(entry: LedgerEntry): BatchStatement[] {
         key,
         { subscribed_after_pos: sql`1` },
         sql`(SELECT channel FROM customers WHERE id = ${entry.customer}) = 'loyalty'
-          AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE customer_id = ${entry.customer} AND channel IN (${frontendList}) AND id < ${lastTransactionId})`,
+          AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE customer_id = ${entry.customer} AND channel IN (${frontendChannelList}) AND id < ${lastTransactionId})`,
       ),
     );
   }

@@ -60,9 +60,15 @@ export const settings = sqliteTable("settings", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** The loyalty seed's `Platform` values: frontends (the rest are partners' back ends or other surfaces). */
+export const frontendChannels = ["web", "mobile", "ios", "android"] as const;
+
 /** How a customer first reached the registry; the loyalty reports count registrations by it. */
-export const channels = ["kiosk", "clients", "parking", "loyalty", "sales", "web", "mobile", "ios", "android"] as const;
+export const channels = ["kiosk", "clients", "parking", "loyalty", "sales", ...frontendChannels] as const;
 export type Channel = (typeof channels)[number];
+
+/** The frontend channels as an SQL list, for IN clauses that must match the partial index's (same text). */
+export const frontendChannelList = sql.raw(frontendChannels.map((c) => `'${c}'`).join(", "));
 
 /**
  * One registry of customers per tenant. Each surface reads and writes the columns its
@@ -381,7 +387,7 @@ export const ledgerTransactions = sqliteTable(
     // Has this customer called from a frontend before? (one index probe per frontend posting)
     index("ledger_transactions_customer_frontend")
       .on(t.customerId)
-      .where(sql`${t.channel} IN ('web', 'mobile', 'ios', 'android')`),
+      .where(sql`${t.channel} IN (${frontendChannelList})`),
     uniqueIndex("ledger_transactions_tenant_type_code")
       .on(t.tenantId, t.type, t.code)
       .where(sql`${t.code} IS NOT NULL AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`),

@@ -10,6 +10,7 @@ import { loyaltyErrors, loyaltyOk } from "./envelope";
 import { renderCustomer, renderTransaction } from "./render";
 import { CheckbookBody, LoyaltyCustomer, LoyaltyTransaction, ok, ReverseBody, ReverseManyBody, TransactionBody, TransferBody } from "./schemas";
 import { jsonBody } from "../../http/openapi";
+import { isFrontend } from "../../core/report-counters";
 
 const tags = ["Loyalty: transacciones"];
 const security = [{ bearerAuth: [] }];
@@ -38,7 +39,7 @@ const ledgerModel = [
 /** The registration channel of customers a call creates: the seed's `Platform` header, else the surface itself. */
 function channelOf(c: Context<AppEnv>): Channel {
   const platform = c.req.header("platform")?.trim().toLowerCase();
-  return platform === "web" || platform === "mobile" || platform === "ios" || platform === "android" ? platform : "loyalty";
+  return isFrontend(platform) ? platform : "loyalty";
 }
 
 function expirationOf(value: string | null | undefined): ExpirationInput | null {
