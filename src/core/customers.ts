@@ -29,17 +29,6 @@ export async function createCustomer(db: Db, tenantId: number, values: Omit<NewC
   return customer!;
 }
 
-/** An active customer of the tenant; another tenant's or a deleted one is not_found. */
-export async function getActiveCustomer(db: Db, tenantId: number, id: number): Promise<Customer> {
-  const customer = await db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.id, id), eq(customers.tenantId, tenantId), eq(customers.active, true)))
-    .get();
-  if (!customer) throw notFound("Customer not found");
-  return customer;
-}
-
 /**
  * Soft-deletes an active customer (`active = false`, the row stays); triggers move the
  * tenant's counters and cancel the customer's active cards. not_found when there was no

@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createCustomer, deactivateCustomer, getActiveCustomer } from "../../src/core/customers";
+import { eq } from "drizzle-orm";
+import { createCustomer, deactivateCustomer } from "../../src/core/customers";
 import { DomainError } from "../../src/core/errors";
 import { createDb } from "../../src/db/client";
+import { customers } from "../../src/db/schema";
 import { CostMeter } from "../../src/db/cost-meter";
 import { admin, call, newTenant } from "../helpers";
 
@@ -24,17 +26,6 @@ describe("customer registry core", () => {
     expect(await activeCount(tenant.id)).toBe(1);
     const row = await env.DB.prepare("SELECT active FROM customers WHERE id = ?").bind(a.id).first<{ active: number }>();
     expect(row?.active).toBe(0);
-  });
-
-  it("answers another tenant's customer exactly like a missing one", async () => {
-    const db = createDb(env.DB);
-    const { body: mine } = await admin("POST", "/admin/tenants", { name: "Mine" });
-    const { body: theirs } = await admin("POST", "/admin/tenants", { name: "Theirs" });
-    const customer = await createCustomer(db, theirs.id, { channel: "sales", name: "Otro" });
-    const missing = await getActiveCustomer(db, mine.id, 99_999_999).catch((e: DomainError) => e.code);
-    const foreign = await getActiveCustomer(db, mine.id, customer.id).catch((e: DomainError) => e.code);
-    expect(foreign).toBe("not_found");
-    expect(foreign).toEqual(missing);
   });
 });
 
@@ -116,8 +107,9 @@ describe("cost meter", () => {
     const created = await createCustomer(db, tenant.id, { channel: "clients", name: "Carla" });
     expect(meter.d1RoundTrips).toBe(1);
     expect(meter.rowsWritten).toBeGreaterThanOrEqual(2);
-    const found = await getActiveCustomer(db, tenant.id, created.id);
-    expect(found.name).toBe("Carla");
+    // A Drizzle select goes through raw(), which the meter serves through all() to get meta.
+    const found = await db.select().from(customers).where(eq(customers.id, created.id)).get();
+    expect(found?.name).toBe("Carla");
     expect(meter.d1RoundTrips).toBe(2);
     expect(meter.rowsRead).toBeGreaterThanOrEqual(1);
   });
