@@ -4,7 +4,7 @@
 // and blur what they measure.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 export const ADMIN_TOKEN = "local-admin-token";
@@ -14,16 +14,22 @@ export async function startLocalWorker() {
   const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", ".wrangler/local-build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`bundle failed:\n${build.stdout}\n${build.stderr}`);
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
-  const mf = new Miniflare({
-    ...workerOptions,
-    name: "ficha",
-    modules: true,
-    modulesRoot: ".wrangler/local-build",
-    scriptPath: ".wrangler/local-build/index.js",
-    bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on" },
-    host: "127.0.0.1",
-    port: 0,
-  });
+  // Miniflare 5 takes `{ workers: [{ config, dev }] }`; wrangler still hands out v4-shaped
+  // worker options, which Miniflare's own converter translates. The bundle is one file,
+  // so wrangler's module rules are dropped (the converter refuses them).
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...workerOptions,
+      modulesRules: undefined,
+      name: "ficha",
+      modules: true,
+      modulesRoot: ".wrangler/local-build",
+      scriptPath: ".wrangler/local-build/index.js",
+      bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on" },
+      host: "127.0.0.1",
+      port: 0,
+    }),
+  );
   const base = (await mf.ready).origin.replace(/\/$/, "");
   const db = await mf.getD1Database("DB");
   for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) {
