@@ -1,4 +1,4 @@
-import { expireDueLots } from "./core/ledger-expiration";
+import { expireDueLots } from "./core/ledger/expiration";
 import { createDb } from "./db/client";
 
 /**

@@ -11,14 +11,23 @@ async function tenantWithClients(ctx, name, count) {
     body: { grant_type: "client_credentials", client_id: partner.client_id, client_secret: partner.client_secret },
   });
   const now = Date.now();
-  await ctx.db
-    .prepare(
-      `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2)
-       INSERT INTO customers (tenant_id, active, channel, name, client_type, document_type, document_number, client_code, phone, created_at, updated_at)
-       SELECT ?1, 1, 'clients', 'Cliente ' || n, 'PERSONA', 'DNI', printf('%08d', n), 'CLI' || n, '999888777', ?3, ?3 FROM seq`,
-    )
-    .bind(tenant.id, count, now)
-    .run();
+  await ctx.db.batch([
+    ctx.db
+      .prepare(
+        `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2)
+         INSERT INTO customers (tenant_id, active, channel, name, client_type, phone, created_at, updated_at)
+         SELECT ?1, 1, 'clients', 'Cliente ' || n, 'PERSONA', '999888777', ?3, ?3 FROM seq`,
+      )
+      .bind(tenant.id, count, now),
+    // Each client's document and client code, as the clients surface registers them.
+    ctx.db
+      .prepare(
+        `INSERT INTO identifiers (tenant_id, customer_id, kind, value, qualifier, status, exclusive, created_at, status_changed_at)
+         SELECT ?1, id, 'document', printf('%08d', id), 'DNI', 'active', 1, ?2, ?2 FROM customers WHERE tenant_id = ?1
+         UNION ALL SELECT ?1, id, 'client_code', 'CLI' || id, NULL, 'active', 1, ?2, ?2 FROM customers WHERE tenant_id = ?1`,
+      )
+      .bind(tenant.id, now),
+  ]);
   const middle = await ctx.db
     .prepare("SELECT id FROM customers WHERE tenant_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2")
     .bind(tenant.id, Math.floor(count / 2))

@@ -23,7 +23,7 @@ export default async function (ctx) {
     });
     const id = created.id;
     const { customer_id, account_id } = await ctx.db
-      .prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.loyalty_external_id = 'R'")
+      .prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'R')")
       .bind(id)
       .first();
     const now = Date.now();

@@ -10,16 +10,21 @@ export default async function (ctx) {
     statements.push(
       ctx.db
         .prepare(
-          "INSERT INTO customers (tenant_id, active, channel, name, document_type, document_number, sales_client_type_id, sales_document_type_id, email, created_at, updated_at) VALUES (?, 1, 'sales', ?, 'CC', ?, 1, 1, ?, ?, ?)",
+          "INSERT INTO customers (tenant_id, active, channel, name, sales_client_type_id, sales_document_type_id, email, created_at, updated_at) VALUES (?, 1, 'sales', ?, 1, 1, ?, ?, ?)",
         )
-        .bind(ctx.tenant.id, `Cliente ${i}`, documento(i), `cliente${i}@example.com`, now, now),
+        .bind(ctx.tenant.id, `Cliente ${i}`, `cliente${i}@example.com`, now, now),
+      ctx.db
+        .prepare(
+          "INSERT INTO identifiers (tenant_id, customer_id, kind, value, qualifier, status, exclusive, created_at, status_changed_at) SELECT ?, max(id), 'document', ?, 'CC', 'active', 1, ?, ? FROM customers",
+        )
+        .bind(ctx.tenant.id, documento(i), now, now),
     );
   }
   for (let i = 0; i < CLIENTS; i += 10) {
     statements.push(
       ctx.db
         .prepare(
-          "INSERT INTO sales (tenant_id, customer_id, apartment, amount, kind, date, created_at) SELECT tenant_id, id, 'T1-101', 35000000000, 'venta', '2024-01-15', ? FROM customers WHERE tenant_id = ? AND document_number = ?",
+          "INSERT INTO sales (tenant_id, customer_id, apartment, amount, kind, date, created_at) SELECT tenant_id, customer_id, 'T1-101', 35000000000, 'venta', '2024-01-15', ? FROM identifiers WHERE tenant_id = ? AND kind = 'document' AND value = ?",
         )
         .bind(now, ctx.tenant.id, documento(i)),
     );

@@ -1,13 +1,20 @@
-import { and, asc, count, eq, notExists, sql } from "drizzle-orm";
+import { and, asc, count, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { bound, prepared, rows, runBatch } from "../db/batch";
 import type { Db } from "../db/client";
-import { customers, sales, salesClientTypes, salesDocumentTypes, tenants, type Customer, type SaleKind } from "../db/schema";
-import { insertCustomer } from "./customers";
+import { customers, identifiers, type SaleKind, sales, salesClientTypes, salesDocumentTypes, tenants } from "../db/schema";
+
+export { type SaleKind, saleKinds } from "../db/schema";
+import { createCustomer, deactivationStatements, updateSet } from "./registry/customers";
+import { col } from "../db/sql";
+import { holderOf, normalise, setQualifier } from "./registry/identifiers";
 
 /**
- * The real-estate sales back office (seed 004) over the shared registry: a sales client
- * is an active customer of the tenant addressed by its document number (the same
- * customer the kiosk matches by `dni`), classified by two global catalogues; sales and
- * separations hang off it and keep it from being deleted.
+ * Sales and separations (reservations) of apartments, and the clients they belong to.
+ * A sales client is the primary holder of a document number in the registry (the
+ * customer the kiosk matches by `dni` and the ledger by document), classified by two
+ * global catalogues; its sales keep it from being deleted. A document several customers
+ * share is listed once, as its primary holder: the oldest active customer holding it.
  */
 
 export interface ClientType {
@@ -21,7 +28,7 @@ export interface DocumentType {
   name: string;
 }
 
-/** A customer as the sales back office sees it, with its catalogue entries loaded (null when unset). */
+/** A customer as a sales client, with its catalogue entries loaded (null when unset). */
 export interface SalesClient {
   documentNumber: string;
   name: string | null;
@@ -61,13 +68,8 @@ export interface Page<T> {
   total: number;
 }
 
-/**
- * "Active and holding a document" written with literals, so that SQLite can prove the
- * partial index customers_tenant_document applies (a bound `active = ?` would not).
- */
-const activeWithDocument = sql`${customers.active} = 1 AND ${customers.documentNumber} IS NOT NULL`;
-const byDocument = (tenantId: number, documentNumber: string) =>
-  and(eq(customers.tenantId, tenantId), eq(customers.documentNumber, documentNumber), activeWithDocument);
+/** The primary holder of a document, as SQL naming its id (NULL when none). */
+const holderOfDocument = (tenantId: number | SQL, documentNumber: string | SQL) => holderOf(tenantId, "document", documentNumber);
 
 /** The global client-type catalogue, in id order. */
 export function listClientTypes(db: Db): Promise<ClientType[]> {
@@ -79,20 +81,20 @@ export function listDocumentTypes(db: Db): Promise<DocumentType[]> {
   return db.select().from(salesDocumentTypes).orderBy(asc(salesDocumentTypes.id));
 }
 
-/** What the seed's `exists` and `unique` rules ask of the database, plus the tenant's time zone. */
+/** What a form's `exists` and `unique` rules ask of the database, plus the tenant's time zone. */
 export interface References {
   timezone: string;
   /** null when the id was not given or is not in the catalogue. */
   clientType: ClientType | null;
   documentType: DocumentType | null;
-  /** The active customer holding the document, or null. */
+  /** The primary holder of the document, or null. */
   customerId: number | null;
 }
 
 /**
  * Looks up every reference a sales form names in ONE statement (scalar subqueries
- * anchored on the tenant's row): catalogue entries by id and the active customer holding
- * a document number. Absent inputs look up nothing.
+ * anchored on the tenant's row): catalogue entries by id and the holder of a document
+ * number. Absent inputs look up nothing.
  */
 export async function lookupReferences(
   db: Db,
@@ -101,14 +103,14 @@ export async function lookupReferences(
 ): Promise<References> {
   const clientTypeId = refs.clientTypeId ?? null;
   const documentTypeId = refs.documentTypeId ?? null;
-  const documentNumber = refs.documentNumber ?? null;
+  const documentNumber = refs.documentNumber === undefined ? null : normalise("document", refs.documentNumber);
   const row = await db
     .select({
       timezone: tenants.timezone,
       clientTypeName: sql<string | null>`(SELECT ${salesClientTypes.name} FROM ${salesClientTypes} WHERE ${salesClientTypes.id} = ${clientTypeId})`,
       documentTypeCode: sql<string | null>`(SELECT ${salesDocumentTypes.code} FROM ${salesDocumentTypes} WHERE ${salesDocumentTypes.id} = ${documentTypeId})`,
       documentTypeName: sql<string | null>`(SELECT ${salesDocumentTypes.name} FROM ${salesDocumentTypes} WHERE ${salesDocumentTypes.id} = ${documentTypeId})`,
-      customerId: sql<number | null>`(SELECT ${customers.id} FROM ${customers} WHERE ${customers.tenantId} = ${tenantId} AND ${customers.documentNumber} = ${documentNumber} AND ${activeWithDocument})`,
+      customerId: sql<number | null>`${holderOfDocument(tenantId, sql`${documentNumber}`)}`,
     })
     .from(tenants)
     .where(eq(tenants.id, tenantId))
@@ -124,8 +126,10 @@ export async function lookupReferences(
   };
 }
 
+const documents = alias(identifiers, "document");
+
 const clientColumns = {
-  documentNumber: customers.documentNumber,
+  documentNumber: sql<string>`${documents.value}`.as("document_number"),
   name: customers.name,
   clientTypeId: customers.salesClientTypeId,
   documentTypeId: customers.salesDocumentTypeId,
@@ -141,7 +145,7 @@ const clientColumns = {
 };
 
 type ClientRow = {
-  documentNumber: string | null;
+  documentNumber: string;
   name: string | null;
   clientTypeId: number | null;
   documentTypeId: number | null;
@@ -159,7 +163,6 @@ function toSalesClient(row: ClientRow): SalesClient {
   const { clientTypeName, documentTypeCode, documentTypeName, ...client } = row;
   return {
     ...client,
-    documentNumber: client.documentNumber ?? "",
     clientType: client.clientTypeId !== null && clientTypeName !== null ? { id: client.clientTypeId, name: clientTypeName } : null,
     documentType:
       client.documentTypeId !== null && documentTypeCode !== null && documentTypeName !== null
@@ -168,89 +171,57 @@ function toSalesClient(row: ClientRow): SalesClient {
   };
 }
 
-function withCatalogues(customer: Customer, clientType: ClientType, documentType: DocumentType): SalesClient {
-  return {
-    documentNumber: customer.documentNumber ?? "",
-    name: customer.name,
-    clientTypeId: customer.salesClientTypeId,
-    documentTypeId: customer.salesDocumentTypeId,
-    address: customer.address,
-    phone: customer.phone,
-    email: customer.email,
-    createdAt: customer.createdAt,
-    updatedAt: customer.updatedAt,
-    clientType,
-    documentType,
-  };
-}
-
+/** Primary holders of documents (the clients this back office lists), with their catalogue entries. */
 function selectClients(db: Db) {
   return db
     .select(clientColumns)
-    .from(customers)
+    .from(documents)
+    .innerJoin(customers, eq(customers.id, documents.customerId))
     .leftJoin(salesClientTypes, eq(salesClientTypes.id, customers.salesClientTypeId))
     .leftJoin(salesDocumentTypes, eq(salesDocumentTypes.id, customers.salesDocumentTypeId));
 }
 
-/** The tenant's active customer holding `documentNumber`, or null (another tenant's is null too). */
+const primaryDocuments = (tenantId: SQLWrapper) => and(eq(documents.tenantId, tenantId), eq(documents.kind, "document"), eq(documents.exclusive, 1));
+
+const clientByDocument = prepared((db) =>
+  selectClients(db)
+    .where(and(primaryDocuments(sql.placeholder("tenantId")), eq(documents.value, sql.placeholder("documentNumber"))))
+    .prepare(),
+);
+
+/** The tenant's client holding `documentNumber`, or null (another tenant's is null too). */
 export async function findSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<SalesClient | null> {
-  const row = await selectClients(db).where(byDocument(tenantId, documentNumber)).get();
+  const row = await clientByDocument(db).get({ tenantId, documentNumber: normalise("document", documentNumber) });
   return row ? toSalesClient(row) : null;
 }
 
+const clientsPage = prepared((db) =>
+  selectClients(db)
+    .where(primaryDocuments(sql.placeholder("tenantId")))
+    .orderBy(asc(documents.value))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare(),
+);
+const documentedCount = prepared((db) =>
+  db
+    .select({ total: tenants.documentedCustomers })
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder("tenantId")))
+    .prepare(),
+);
+
 /**
- * One page of the tenant's active customers that hold a document, in document order
- * (the primary-key order of the seed's table), and their total, in one round trip. The
- * total is the tenant's trigger-kept counter, so a page reads O(page) rows.
+ * One page of the tenant's clients in document order (the primary-key order of the seed's
+ * table), and their total, in one round trip. The total is the tenant's trigger-kept
+ * counter, so a page reads O(page) rows.
  */
 export async function pageSalesClients(db: Db, tenantId: number, page: { offset: number; limit: number }): Promise<Page<SalesClient>> {
-  const inTenant = and(eq(customers.tenantId, tenantId), activeWithDocument);
-  const [rows, [counted]] = await db.batch([
-    selectClients(db).where(inTenant).orderBy(asc(customers.documentNumber)).limit(page.limit).offset(page.offset),
-    db.select({ total: tenants.documentedCustomers }).from(tenants).where(eq(tenants.id, tenantId)),
-  ]);
-  return { items: rows.map(toSalesClient), total: counted?.total ?? 0 };
+  const [rowsOfPage, [counted]] = await runBatch(db, [bound(clientsPage(db), { tenantId, ...page }), bound(documentedCount(db), { tenantId })]);
+  return { items: rowsOfPage.map(toSalesClient), total: counted?.total ?? 0 };
 }
 
-/**
- * Creates the customer. `document_type` gets the
- * catalogue's code so the other surfaces read the same document type. A concurrent
- * create of the same document fails on customers_tenant_document (D1's unique error
- * propagates; the surface renders it).
- */
-export async function createSalesClient(
-  db: Db,
-  tenantId: number,
-  documentNumber: string,
-  fields: SalesClientFields,
-  catalogues: { clientType: ClientType; documentType: DocumentType },
-): Promise<SalesClient> {
-  const [customer] = await insertCustomer(db, tenantId, {
-    channel: "sales",
-    documentNumber,
-    documentType: catalogues.documentType.code,
-    ...customerColumns(fields),
-  });
-  return withCatalogues(customer!, catalogues.clientType, catalogues.documentType);
-}
-
-/** Rewrites an active client's fields (never its document); null when there is no such client. */
-export async function updateSalesClient(
-  db: Db,
-  tenantId: number,
-  documentNumber: string,
-  fields: SalesClientFields,
-  catalogues: { clientType: ClientType; documentType: DocumentType },
-): Promise<SalesClient | null> {
-  const [customer] = await db
-    .update(customers)
-    .set({ ...customerColumns(fields), documentType: catalogues.documentType.code, updatedAt: Date.now() })
-    .where(byDocument(tenantId, documentNumber))
-    .returning();
-  return customer ? withCatalogues(customer, catalogues.clientType, catalogues.documentType) : null;
-}
-
-function customerColumns(fields: SalesClientFields) {
+function profileOf(fields: SalesClientFields) {
   return {
     name: fields.name,
     salesClientTypeId: fields.clientTypeId,
@@ -262,38 +233,77 @@ function customerColumns(fields: SalesClientFields) {
 }
 
 /**
- * Soft-deletes a client unless it has sales, in one batch: the guarded update (NOT
- * EXISTS sales; triggers move the tenant's counters) and a re-read that tells
- * "has sales" from "absent". D1 runs statements one at a time, so a concurrent
- * sale either lands first (and this answers has_sales) or finds the client gone.
+ * Creates the client, holding its document as primary (the catalogue's code as the
+ * document's type, so the other surfaces read the same type). A document that already has
+ * a holder, even one that got it concurrently, is `IdentifierConflict` on the document.
  */
-export async function deleteSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<"deleted" | "has_sales" | "not_found"> {
-  const [deleted, remaining] = await db.batch([
-    db
-      .update(customers)
-      .set({ active: false, updatedAt: Date.now() })
-      .where(
-        and(
-          byDocument(tenantId, documentNumber),
-          notExists(
-            db
-              .select({ one: sql`1` })
-              .from(sales)
-              .where(and(eq(sales.tenantId, tenantId), eq(sales.customerId, customers.id))),
-          ),
-        ),
-      )
-      .returning({ id: customers.id }),
-    db.select({ id: customers.id }).from(customers).where(byDocument(tenantId, documentNumber)),
+export async function createSalesClient(
+  db: Db,
+  tenantId: number,
+  documentNumber: string,
+  fields: SalesClientFields,
+  catalogues: { clientType: ClientType; documentType: DocumentType },
+): Promise<SalesClient> {
+  const value = normalise("document", documentNumber);
+  const customer = await createCustomer(db, tenantId, {
+    channel: "sales",
+    profile: profileOf(fields),
+    identifiers: [{ kind: "document", value, qualifier: catalogues.documentType.code, primary: "required" }],
+  });
+  return {
+    documentNumber: value,
+    name: customer.name,
+    clientTypeId: customer.salesClientTypeId,
+    documentTypeId: customer.salesDocumentTypeId,
+    address: customer.address,
+    phone: customer.phone,
+    email: customer.email,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    ...catalogues,
+  };
+}
+
+/** Rewrites the fields of the client holding the document (never the document itself, whose type follows the catalogue); null when there is no such client. */
+export async function updateSalesClient(
+  db: Db,
+  tenantId: number,
+  documentNumber: string,
+  fields: SalesClientFields,
+  catalogues: { clientType: ClientType; documentType: DocumentType },
+): Promise<SalesClient | null> {
+  const now = Date.now();
+  const value = normalise("document", documentNumber);
+  const holder = holderOfDocument(tenantId, value);
+  const [updated] = await runBatch(db, [
+    rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profileOf(fields), updatedAt: now })}
+      WHERE ${customers.id} = ${holder} AND ${customers.active} = 1 RETURNING ${col(customers.id)}`),
+    rows<never>(setQualifier(holder, "document", value, catalogues.documentType.code)),
   ]);
-  if (deleted.length > 0) return "deleted";
-  return remaining.length > 0 ? "has_sales" : "not_found";
+  return updated.length > 0 ? await findSalesClient(db, tenantId, value) : null;
 }
 
 /**
- * Records a sale or separation for the active client holding the document. The insert
- * selects the client in the same statement, so a client deleted meanwhile gets no sale
- * (null is returned).
+ * Soft-deletes a client unless it has sales, in one batch: the guarded deactivation
+ * (NOT EXISTS sales; triggers move the tenant's counters, the document passes to its next
+ * holder) and a re-read that tells "has sales" from "absent". D1 runs statements one at a
+ * time, so a concurrent sale either lands first (and this answers has_sales) or finds the
+ * client gone.
+ */
+export async function deleteSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<"deleted" | "has_sales" | "not_found"> {
+  const holder = holderOfDocument(tenantId, normalise("document", documentNumber));
+  const hasNoSales = sql`NOT EXISTS (SELECT 1 FROM ${sales} WHERE ${sales.tenantId} = ${tenantId} AND ${sales.customerId} = ${customers.id})`;
+  const [deleted, , remaining] = await runBatch(db, [
+    ...deactivationStatements(holder, Date.now(), hasNoSales),
+    rows<{ id: number | null }>(sql`SELECT ${holder} AS "id"`),
+  ]);
+  if (deleted.length > 0) return "deleted";
+  return remaining[0]?.id != null ? "has_sales" : "not_found";
+}
+
+/**
+ * Records a sale or separation for the client holding the document. The insert selects
+ * the client in the same statement, so a client deleted meanwhile gets no sale (null).
  */
 export async function recordSale(
   db: Db,
@@ -301,6 +311,7 @@ export async function recordSale(
   sale: { documentNumber: string; apartment: string; amount: number; kind: SaleKind; date: string },
 ): Promise<SaleRecord | null> {
   const createdAt = Date.now();
+  const documentNumber = normalise("document", sale.documentNumber);
   const [row] = await db
     .insert(sales)
     .select(
@@ -316,40 +327,34 @@ export async function recordSale(
           createdAt: sql<number>`${createdAt}`.as("created_at"),
         })
         .from(customers)
-        .where(byDocument(tenantId, sale.documentNumber)),
+        .where(and(eq(customers.id, holderOfDocument(tenantId, documentNumber)), eq(customers.active, true))),
     )
     .returning();
-  return row ? { id: row.id, documentNumber: sale.documentNumber, apartment: row.apartment, amount: row.amount, kind: row.kind, date: row.date, createdAt: row.createdAt } : null;
+  return row ? { id: row.id, documentNumber, apartment: row.apartment, amount: row.amount, kind: row.kind, date: row.date, createdAt: row.createdAt } : null;
 }
 
-/** One page of a client's sales in recording order, with their total; null when there is no such client. */
+/** One page of the client's sales in recording order, with their total; null when there is no such client. */
 export async function pageClientSales(
   db: Db,
   tenantId: number,
   documentNumber: string,
   page: { offset: number; limit: number },
 ): Promise<Page<SaleRecord> | null> {
-  const ofClient = and(eq(sales.tenantId, tenantId), byDocument(tenantId, documentNumber));
-  const [client, rows, [counted]] = await db.batch([
-    db.select({ id: customers.id }).from(customers).where(byDocument(tenantId, documentNumber)),
+  const value = normalise("document", documentNumber);
+  const holder = holderOfDocument(tenantId, value);
+  const ofClient = and(eq(sales.tenantId, tenantId), eq(sales.customerId, holder));
+  const [client, items, [counted]] = await db.batch([
+    db.select({ id: sql<number | null>`${holder}` }).from(tenants).where(eq(tenants.id, tenantId)),
     db
-      .select({
-        id: sales.id,
-        documentNumber: sql<string>`${customers.documentNumber}`.as("document_number"),
-        apartment: sales.apartment,
-        amount: sales.amount,
-        kind: sales.kind,
-        date: sales.date,
-        createdAt: sql<number>`${sales.createdAt}`.as("sale_created_at"),
-      })
+      .select({ id: sales.id, apartment: sales.apartment, amount: sales.amount, kind: sales.kind, date: sales.date, createdAt: sales.createdAt })
       .from(sales)
-      .innerJoin(customers, eq(customers.id, sales.customerId))
       .where(ofClient)
       .orderBy(asc(sales.id))
       .limit(page.limit)
       .offset(page.offset),
-    db.select({ total: count() }).from(sales).innerJoin(customers, eq(customers.id, sales.customerId)).where(ofClient),
+    db.select({ total: count() }).from(sales).where(ofClient),
   ]);
-  if (client.length === 0) return null;
-  return { items: rows, total: counted?.total ?? 0 };
+  if (client[0]?.id == null) return null;
+  return { items: items.map((s) => ({ ...s, documentNumber: value })), total: counted?.total ?? 0 };
 }
+

@@ -27,19 +27,23 @@ export class CostMeter {
   }
 }
 
+/** The meter of the request being served (none outside a request, e.g. in a test's setup). */
+export type MeterOf = () => CostMeter | undefined;
+
 /**
- * A D1Database that records every round trip into a CostMeter. D1's `raw()` and `first()`
- * return no `meta`, so they are served here through `all()` (one round trip either way),
- * mapping objects back to value arrays the way Drizzle's own `batch()` does; as there,
- * a query must not select two columns of the same name (alias them).
+ * A D1Database that records every round trip into the current request's CostMeter. D1's
+ * `raw()` and `first()` return no `meta`, so they are served here through `all()` (one
+ * round trip either way), mapping objects back to value arrays the way Drizzle's own
+ * `batch()` does; as there, a query must not select two columns of the same name (alias
+ * them).
  */
-export function meteredD1(inner: D1Database, meter: CostMeter): D1Database {
+export function meteredD1(inner: D1Database, meter: MeterOf): D1Database {
   const wrapped: Pick<D1Database, "prepare" | "batch" | "exec" | "dump" | "withSession"> = {
     prepare: (query) => new MeteredStatement(inner.prepare(query), meter) as unknown as D1PreparedStatement,
     batch: async <T>(statements: D1PreparedStatement[]) => {
       const started = performance.now();
       const results = await inner.batch<T>(statements.map(unwrap));
-      meter.recordD1(
+      meter()?.recordD1(
         results.map((r) => r.meta),
         performance.now() - started,
       );
@@ -48,7 +52,7 @@ export function meteredD1(inner: D1Database, meter: CostMeter): D1Database {
     exec: async (query) => {
       const started = performance.now();
       const result = await inner.exec(query);
-      meter.recordD1([], performance.now() - started);
+      meter()?.recordD1([], performance.now() - started);
       return result;
     },
     dump: () => inner.dump(),
@@ -64,7 +68,7 @@ function unwrap(statement: D1PreparedStatement): D1PreparedStatement {
 class MeteredStatement {
   constructor(
     readonly inner: D1PreparedStatement,
-    private readonly meter: CostMeter,
+    private readonly meter: MeterOf,
   ) {}
 
   bind(...values: unknown[]): MeteredStatement {
@@ -96,7 +100,7 @@ class MeteredStatement {
   private async measure<T>(call: () => Promise<D1Result<T>>): Promise<D1Result<T>> {
     const started = performance.now();
     const result = await call();
-    this.meter.recordD1([result.meta], performance.now() - started);
+    this.meter()?.recordD1([result.meta], performance.now() - started);
     return result;
   }
 }

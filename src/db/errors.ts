@@ -4,8 +4,13 @@ function errorText(err: unknown): string {
 }
 
 /** The columns of the unique index that refused a write ("customers.tenant_id, customers.client_code"), or null. */
-export function uniqueViolationColumns(err: unknown): string | null {
+function uniqueViolationColumns(err: unknown): string | null {
   return /UNIQUE constraint failed: ([\w., ]+)/.exec(errorText(err))?.[1] ?? null;
+}
+
+/** True when D1 refused a write because a unique index of `table` already holds the key. */
+export function uniqueViolated(err: unknown, table: string): boolean {
+  return uniqueViolationColumns(err)?.startsWith(`${table}.`) ?? false;
 }
 
 /** True when D1 refused a write because a unique index already holds the key. */

@@ -71,11 +71,10 @@ export type Channel = (typeof channels)[number];
 export const frontendChannelList = sql.raw(frontendChannels.map((c) => `'${c}'`).join(", "));
 
 /**
- * One registry of customers per tenant. Each surface reads and writes the columns its
- * contract knows and leaves the others alone (a surface that lacks a field renders null).
- * The per-surface keys (`vlt_code`, `client_code`, `parking_ref_id`,
- * `loyalty_external_id`) are unique in the tenant; `document_number` is the identity the
- * surfaces share: one active customer per document in a tenant.
+ * One registry of customers per tenant: the person (or company) and the profile fields
+ * the surfaces know. Each surface reads and writes the fields its contract knows and
+ * leaves the others alone (a surface that lacks a field renders null). The keys that
+ * surfaces find a customer by live in `identifiers`, not here.
  */
 export const customers = sqliteTable(
   "customers",
@@ -84,15 +83,14 @@ export const customers = sqliteTable(
     tenantId: tenantRef(),
     /** Soft delete: false hides the customer from every surface (`vigente`). */
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** Set when an operator merged this customer into another: its id keeps answering as that survivor. */
+    mergedIntoId: integer("merged_into_id"),
     channel: text("channel", { enum: channels }).notNull(),
 
     name: text("name"),
     lastName: text("last_name"),
     paternalSurname: text("paternal_surname"),
     maternalSurname: text("maternal_surname"),
-    /** Canonical document type code: DNI, RUC, CE, CC, NIT, PASAPORTE, OTRO. */
-    documentType: text("document_type"),
-    documentNumber: text("document_number"),
     email: text("email"),
     phone: text("phone"),
     address: text("address"),
@@ -100,17 +98,12 @@ export const customers = sqliteTable(
     sex: integer("sex"),
     ubigeo: text("ubigeo"),
 
-    /** Clients surface: PERSONA, EMPRESA, OTRO; representative contact; unique client code. */
+    /** Clients surface: PERSONA, EMPRESA, OTRO; representative contact. */
     clientType: text("client_type"),
     contactPerson: text("contact_person"),
-    clientCode: text("client_code"),
-    /** Kiosk surface: the VLT system's client number. */
-    vltCode: integer("vlt_code"),
-    /** Parking surface: the operator's own customer key and its unlimited-stickers flag. */
-    parkingRefId: text("parking_ref_id"),
+    /** Parking surface: whether the customer may hold any number of active vehicle tags. */
     parkingUnlimited: integer("parking_unlimited", { mode: "boolean" }),
-    /** Loyalty surface: the partner's customer id and its free-form `data` block (JSON). */
-    loyaltyExternalId: text("loyalty_external_id"),
+    /** Loyalty surface: the partner's free-form `data` block (JSON). */
     loyaltyData: text("loyalty_data"),
     /** Sales surface: catalogue ids of tipos-cliente and tipos-documento. */
     salesClientTypeId: integer("sales_client_type_id"),
@@ -127,56 +120,49 @@ export const customers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [
-    index("customers_tenant_active_id").on(t.tenantId, t.active, t.id),
-    uniqueIndex("customers_tenant_document")
-      .on(t.tenantId, t.documentNumber)
-      .where(sql`${t.active} = 1 AND ${t.documentNumber} IS NOT NULL`),
-    uniqueIndex("customers_tenant_client_code")
-      .on(t.tenantId, t.clientCode)
-      .where(sql`${t.active} = 1 AND ${t.clientCode} IS NOT NULL`),
-    uniqueIndex("customers_tenant_vlt_code").on(t.tenantId, t.vltCode).where(sql`${t.vltCode} IS NOT NULL`),
-    uniqueIndex("customers_tenant_parking_ref").on(t.tenantId, t.parkingRefId).where(sql`${t.parkingRefId} IS NOT NULL`),
-    uniqueIndex("customers_tenant_loyalty_external")
-      .on(t.tenantId, t.loyaltyExternalId)
-      .where(sql`${t.loyaltyExternalId} IS NOT NULL`),
-  ],
+  (t) => [index("customers_tenant_active_id").on(t.tenantId, t.active, t.id)],
 );
 
-export const cardKinds = ["rfid", "vehicle_tag"] as const;
-export type CardKind = (typeof cardKinds)[number];
-export const cardStatuses = ["active", "replaced", "cancelled"] as const;
-export type CardStatus = (typeof cardStatuses)[number];
+/** The kinds of key a surface finds a customer by; what each may hold is `identifierRules` (core/registry/identifiers.ts). */
+export const identifierKinds = ["document", "vlt_code", "client_code", "parking_ref", "loyalty_id", "rfid_card", "vehicle_tag"] as const;
+export type IdentifierKind = (typeof identifierKinds)[number];
+export const identifierStatuses = ["active", "replaced", "cancelled"] as const;
+export type IdentifierStatus = (typeof identifierStatuses)[number];
 
 /**
- * An identifier bound to a customer: an RFID card UID (kiosk) or a vehicle tag with its
- * plate (parking). Only an active one authenticates. UIDs are stored normalised (trimmed,
- * upper-case). An RFID UID is never reused in a tenant, whatever its status; a vehicle
- * tag may be bound again once cancelled, so only one active binding per tag is unique.
- * Soft-deleting a customer cancels its active cards (trigger
- * `customers_deactivated_cancel_cards`, migration 0004).
+ * Every key that finds a customer: document numbers, VLT codes, client codes, parking
+ * refIds, loyalty externalIds, RFID card UIDs and vehicle tag codes. Values are stored
+ * normalised (core/registry/identifiers.ts). Rows are never deleted: a replaced card, a
+ * cancelled tag or a released key keeps its row, as the customer's history.
+ *
+ * `exclusive` is 1 while the row holds its value exclusively in the tenant and NULL
+ * otherwise, so the unique index over (tenant, kind, value, exclusive) admits one
+ * exclusive holder per value and any number of others (SQLite treats NULLs as distinct),
+ * and the same index serves every look-up by value. For a shared kind (a company's
+ * document across its service sites) the exclusive row is the value's primary holder;
+ * when it lets go, trigger `identifiers_promote_next_holder` makes the oldest active
+ * holder of the value the primary one.
  */
-export const cards = sqliteTable(
-  "cards",
+export const identifiers = sqliteTable(
+  "identifiers",
   {
     id: integer("id").primaryKey(),
     tenantId: tenantRef(),
     customerId: integer("customer_id")
       .notNull()
       .references(() => customers.id),
-    kind: text("kind", { enum: cardKinds }).notNull(),
-    uid: text("uid").notNull(),
-    plate: text("plate"),
-    status: text("status", { enum: cardStatuses }).notNull().default("active"),
+    kind: text("kind", { enum: identifierKinds }).notNull(),
+    value: text("value").notNull(),
+    /** What qualifies the value: a document's type (DNI, RUC, CE, CC, NIT, PASAPORTE, OTRO), a vehicle tag's plate. */
+    qualifier: text("qualifier"),
+    status: text("status", { enum: identifierStatuses }).notNull().default("active"),
+    exclusive: integer("exclusive"),
     createdAt: integer("created_at").notNull(),
     statusChangedAt: integer("status_changed_at").notNull(),
   },
   (t) => [
-    uniqueIndex("cards_tenant_active_uid")
-      .on(t.tenantId, t.kind, t.uid)
-      .where(sql`${t.status} = 'active'`),
-    uniqueIndex("cards_tenant_rfid_uid").on(t.tenantId, t.uid).where(sql`${t.kind} = 'rfid'`),
-    index("cards_customer").on(t.customerId, t.kind, t.status),
+    uniqueIndex("identifiers_value").on(t.tenantId, t.kind, t.value, t.exclusive),
+    index("identifiers_customer").on(t.customerId, t.status, t.kind),
   ],
 );
 
@@ -379,6 +365,12 @@ export const ledgerTransactions = sqliteTable(
      * The reports count a POS-registered customer's first frontend call as its subscription.
      */
     channel: text("channel", { enum: channels }),
+    /**
+     * Set on the entry whose batch registered its customer in the ledger, to the channel
+     * it came from: the reports count each registration once, here, and a rebuild reads it
+     * back (a merge renumbers the customer's entries, so "the first entry" would not do).
+     */
+    registeredChannel: text("registered_channel", { enum: channels }),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -518,7 +510,7 @@ export type Tenant = typeof tenants.$inferSelect;
 export type Credential = typeof credentials.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;
-export type Card = typeof cards.$inferSelect;
+export type Identifier = typeof identifiers.$inferSelect;
 export type Sale = typeof sales.$inferSelect;
 export type LedgerType = typeof ledgerTypes.$inferSelect;
 export type LedgerGroup = typeof ledgerGroups.$inferSelect;

@@ -51,6 +51,11 @@ export class CardLock extends DurableObject<Env> {
     }
   }
 
+  /** Replaces the card's memo (a merge moved the card to another customer); waiters are not affected. */
+  remember<Memo>(memo: Memo): void {
+    this.ctx.storage.kv.put("memo", memo);
+  }
+
   /**
    * Releases the lock held with `token`, storing `memo` for later taps when given, and
    * wakes every waiter: each re-checks, one takes the lease (or all read the memo) and the

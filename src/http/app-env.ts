@@ -1,4 +1,5 @@
-import type { Principal } from "../core/credentials";
+import type { LockOpener } from "../core/cards/locks";
+import type { Principal } from "../core/tenants/credentials";
 import type { Db } from "../db/client";
 import type { CostMeter } from "../db/cost-meter";
 
@@ -8,6 +9,8 @@ export interface AppEnv {
   Variables: {
     db: Db;
     meter: CostMeter;
+    /** The CardLock Durable Objects, metered with the request. */
+    locks: LockOpener;
     requestId: string;
     /** Set by the auth middleware of a protected route. */
     principal: Principal;

@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from "hono";
-import { isCredentialLive } from "../core/credentials";
 import { constantTimeEqual } from "../core/crypto";
-import { DomainError, unauthenticated } from "../core/errors";
-import { verifyAccessToken } from "../core/tokens";
+import { isCredentialLive } from "../core/tenants/credentials";
+import { verifyAccessToken } from "../core/tenants/tokens";
 import type { AppEnv } from "./app-env";
+import { RequestError, unauthenticated } from "./errors";
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/;
 
@@ -24,7 +24,7 @@ export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   const given = /^Bearer +(\S+) *$/.exec(c.req.header("authorization") ?? "")?.[1];
-  if (!expected) throw new DomainError("unavailable", "ADMIN_TOKEN is not configured");
+  if (!expected) throw new RequestError("unavailable", "ADMIN_TOKEN is not configured");
   if (!given || !(await constantTimeEqual(given, expected))) throw unauthenticated();
   await next();
 };

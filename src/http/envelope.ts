@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import type { DomainError, FieldErrors } from "../core/errors";
-import type { InternalError } from "./errors";
+import type { DomainError, DomainErrorCode, FieldErrors } from "../core/errors";
 import type { AppEnv } from "./app-env";
+import { defaultStatus, type InternalError, RequestError } from "./errors";
 
 /**
  * How one surface renders its errors. Every failure of a surface's routes (validation,
@@ -49,4 +49,31 @@ export function groupByField(issues: readonly z.core.$ZodIssue[], message: (issu
     (fields[field] ??= []).push(message(issue, field));
   }
   return fields;
+}
+
+/** How a surface words one of the core's domain errors: its status (else the code's default), message and field errors. */
+export interface Wording {
+  status?: number;
+  message?: string;
+  fields?: FieldErrors;
+}
+
+/** A surface's wording of the core's errors; undefined leaves one at its defaults. */
+export type Words = (err: DomainError) => Wording | undefined;
+
+/** An error as an envelope renders it. */
+export interface Explained {
+  code: DomainErrorCode;
+  status: number;
+  message: string;
+  fields: FieldErrors;
+  /** Facts of the HTTP edge (`retryAfterSeconds`, `unrouted`, `oauthError`). */
+  details: Record<string, unknown>;
+}
+
+/** Normalises an error for rendering: the edge's own errors as they are, the core's in the surface's words. */
+export function explain(err: DomainError, words: Words): Explained {
+  if (err instanceof RequestError) return { code: err.code, status: defaultStatus[err.code], message: err.message, fields: err.fields, details: err.details };
+  const wording = words(err) ?? {};
+  return { code: err.code, status: wording.status ?? defaultStatus[err.code], message: wording.message ?? err.message, fields: wording.fields ?? {}, details: {} };
 }

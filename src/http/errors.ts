@@ -1,5 +1,5 @@
 import { HTTPException } from "hono/http-exception";
-import { DomainError, type DomainErrorCode } from "../core/errors";
+import { DomainError, type DomainErrorCode, type FieldErrors } from "../core/errors";
 
 /** The status each domain error answers with unless a surface's contract says otherwise. */
 export const defaultStatus: Record<DomainErrorCode, number> = {
@@ -16,6 +16,29 @@ export const defaultStatus: Record<DomainErrorCode, number> = {
   unsupported_media_type: 415,
 };
 
+/**
+ * A failure of the HTTP edge: authentication, bodies, limits, unknown paths, and schema
+ * validation with the surface's own field messages. Core code never throws these.
+ */
+export class RequestError extends DomainError {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** Field errors, already in the surface's vocabulary (schema validation). */
+    readonly fields: FieldErrors = {},
+    /** Extra facts an envelope may render (e.g. `retryAfterSeconds`, `unrouted`, `oauthError`). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** No route of the surface serves this path and method; envelopes render it as their generic 404, never as a missing record. */
+export const unrouted = () => new RequestError("not_found", "Not found", {}, { unrouted: true });
+/** Field errors in the surface's vocabulary. */
+export const invalid = (fields: FieldErrors, message = "Invalid input") => new RequestError("invalid", message, fields);
+export const unauthenticated = (message = "Unauthenticated") => new RequestError("unauthenticated", message);
+
 /** A failure the caller cannot fix; rendered as the surface's 500 with no detail. */
 export class InternalError extends Error {
   override name = "InternalError";
@@ -23,15 +46,15 @@ export class InternalError extends Error {
 
 /**
  * Normalises anything thrown while serving a request: domain errors pass through,
- * Hono's own exceptions (malformed JSON, wrong media type) become domain errors, and
+ * Hono's own exceptions (malformed JSON, wrong media type) become request errors, and
  * everything else is internal (its detail is logged, never sent).
  */
 export function toDomainError(err: unknown): DomainError | InternalError {
   if (err instanceof DomainError) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 415) return new DomainError("unsupported_media_type", "Unsupported Media Type");
-    if (err.status === 413) return new DomainError("payload_too_large", "Payload Too Large");
-    if (err.status === 400) return new DomainError("malformed_body", "Malformed request body");
+    if (err.status === 415) return new RequestError("unsupported_media_type", "Unsupported Media Type");
+    if (err.status === 413) return new RequestError("payload_too_large", "Payload Too Large");
+    if (err.status === 400) return new RequestError("malformed_body", "Malformed request body");
   }
   return new InternalError(err instanceof Error ? err.message : String(err));
 }

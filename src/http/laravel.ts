@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { DomainError, type FieldErrors } from "../core/errors";
-import { groupByField, isMissing, type Envelope } from "./envelope";
-import { defaultStatus } from "./errors";
+import { type Envelope, explain, groupByField, isMissing, type Words } from "./envelope";
 
 /**
  * Laravel's validation messages ("The dni field must not be greater than 20
@@ -78,20 +77,21 @@ const laravelMessages: Record<number, string> = {
 /**
  * The envelope of a Laravel API: `{message, errors:{field:[msg]}}` on 422 (a body that
  * is not JSON is a 422 too, never a 500), `{message}` otherwise with Laravel's message for
- * the status, or the domain error's own where the surface passes `useDomainMessage` (an
- * unrouted path keeps Laravel's "Not Found").
+ * the status, or the error's own where the surface passes `useOwnMessage` (an unrouted
+ * path keeps Laravel's "Not Found"). `words` says how the surface words the core's errors.
  */
-export function laravelEnvelope(options: { useDomainMessage?: (status: number) => boolean } = {}): Envelope {
+export function laravelEnvelope(options: { words: Words; useOwnMessage?: (status: number) => boolean }): Envelope {
   return {
     error(c, err) {
       if (!(err instanceof DomainError)) return c.json({ message: laravelMessages[500] }, 500);
-      const status = err.code === "malformed_body" ? 422 : defaultStatus[err.code];
+      const e = explain(err, options.words);
+      const status = e.code === "malformed_body" ? 422 : e.status;
       if (status === 422) {
-        const errors = Object.keys(err.fields).length > 0 ? err.fields : { body: ["The request body must be a valid JSON object."] };
+        const errors = Object.keys(e.fields).length > 0 ? e.fields : { body: ["The request body must be a valid JSON object."] };
         return c.json({ message: laravelSummary(errors), errors }, 422);
       }
-      const own = options.useDomainMessage?.(status) && !err.details.unrouted;
-      const message = own ? err.message : (laravelMessages[status] ?? err.message);
+      const own = options.useOwnMessage?.(status) && !e.details.unrouted;
+      const message = own ? e.message : (laravelMessages[status] ?? e.message);
       return c.json({ message }, status as 400);
     },
     fieldErrors: laravelFieldErrors,

@@ -1,13 +1,15 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { createDb } from "../db/client";
+import { createDb, withMeter } from "../db/client";
 import { CostMeter } from "../db/cost-meter";
+import { meteredStub } from "../durable/stubs";
 import type { AppEnv } from "./app-env";
 
 const on = (flag: string | undefined) => flag === "on" || flag === "true" || flag === "1";
 
 /**
- * Gives each request its metered database handle, then, once answered, adds the
+ * Gives each request its cost meter (the isolate's database handle records into it while
+ * the request is served) and its metered Durable Object stubs, then, once answered, adds the
  * `Server-Timing` cost header (when SERVER_TIMING is on) and writes one JSON log line:
  * method, route pattern (never the raw path: paths may carry document numbers), status,
  * duration, tenant and request id. Never secrets, tokens, bodies or card UIDs.
@@ -16,8 +18,9 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   const meter = new CostMeter();
   c.set("meter", meter);
-  c.set("db", createDb(c.env.DB, meter));
-  await next();
+  c.set("db", createDb(c.env.DB));
+  c.set("locks", (name) => meteredStub(c.env.CARD_LOCK, name, meter));
+  await withMeter(meter, next);
   const ms = performance.now() - started;
   if (on(c.env.SERVER_TIMING)) c.res.headers.set("Server-Timing", serverTiming(meter, ms));
   if (on(c.env.LOG_REQUESTS)) {

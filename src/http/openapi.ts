@@ -1,4 +1,6 @@
-import type { z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env";
 
 /**
  * Route-definition helpers shared by the surfaces, so every operation declares bodies and
@@ -32,4 +34,26 @@ export function errorResponses<Status extends number>(
       return [status, { description, content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } } }];
     }),
   );
+}
+
+/**
+ * A surface's route definer: the defaults every operation of the surface shares (tags,
+ * security scheme, auth middleware, the error responses it can always give) are declared
+ * once; an operation adds its own (and may override tags, security and middleware, e.g.
+ * a public route).
+ */
+export function defineRoutes(defaults: {
+  tags: string[];
+  security?: RouteConfig["security"];
+  middleware?: MiddlewareHandler<AppEnv>[];
+  errors?: RouteConfig["responses"];
+}) {
+  return <P extends string, R extends Omit<RouteConfig, "path" | "tags"> & { path: P; tags?: string[] }>(config: R) =>
+    createRoute({
+      tags: defaults.tags,
+      security: defaults.security,
+      middleware: defaults.middleware,
+      ...config,
+      responses: { ...defaults.errors, ...config.responses },
+    }) as R & { getRoutingPath(): string };
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { DomainError } from "../core/errors";
+import { RequestError } from "./errors";
 import type { RateDecision } from "../durable/rate-limiter";
 import { meteredStub } from "../durable/stubs";
 import type { AppEnv } from "./app-env";
@@ -31,7 +32,7 @@ export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule):
   c.header("RateLimit", `"default";r=${decision.remaining};t=${decision.resetSeconds}`);
   if (!decision.allowed) {
     c.header("Retry-After", String(decision.resetSeconds));
-    throw new DomainError("rate_limited", "Too Many Attempts.", {}, { retryAfterSeconds: decision.resetSeconds });
+    throw new RequestError("rate_limited", "Too Many Attempts.", {}, { retryAfterSeconds: decision.resetSeconds });
   }
   return decision;
 }

@@ -1,10 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { DomainError, unrouted } from "../core/errors";
+import { DomainError } from "../core/errors";
 import type { AppEnv } from "./app-env";
 import type { Envelope } from "./envelope";
-import { toDomainError } from "./errors";
+import { invalid, RequestError, toDomainError, unrouted } from "./errors";
 
 /**
  * A router for one contract. Everything that can fail under its paths — schema
@@ -18,7 +18,7 @@ export function createSurface(envelope: Envelope, prefixes: readonly string[]) {
     defaultHook: (result, _c) => {
       if (!result.success) {
         const fields = envelope.fieldErrors(result.error.issues, (result as { data?: unknown }).data);
-        throw new DomainError("invalid", "Invalid input", fields);
+        throw invalid(fields);
       }
     },
   });
@@ -50,7 +50,7 @@ const requireUtf8: MiddlewareHandler<AppEnv> = async (c, next) => {
     try {
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.raw.clone().arrayBuffer());
     } catch {
-      throw new DomainError("malformed_body", "Malformed request body");
+      throw new RequestError("malformed_body", "Malformed request body");
     }
   }
   await next();
@@ -61,6 +61,6 @@ const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
   bodyLimit({
     maxSize: Number(c.env.MAX_BODY_BYTES),
     onError: () => {
-      throw new DomainError("payload_too_large", "Payload Too Large");
+      throw new RequestError("payload_too_large", "Payload Too Large");
     },
   })(c, next);

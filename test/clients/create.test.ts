@@ -221,13 +221,17 @@ describe("POST /api/clientes", () => {
     expect(await activeCounter(t.id)).toBe(1);
   });
 
-  it("refuses a numeroDocumento of another active customer of the tenant, whatever surface registered it (409)", async () => {
+  it("creates a second client with a numeroDocumento already registered and another codigoCliente (one company, two service sites)", async () => {
     const t = await newTenant();
-    await otherSurfaceCustomer(t.id, { channel: "kiosk", name: "Jugador", documentType: "DNI", documentNumber: "44556677" });
+    const kiosk = await otherSurfaceCustomer(t.id, { channel: "kiosk", name: "Jugador", documentType: "DNI", documentNumber: "44556677" });
     const res = await post(t.auth, person({ tipoDocumento: "DNI", numeroDocumento: "44556677" }));
-    expect(res.status).toBe(409);
-    expect(res.body).toEqual({ success: false, code: 409, message: "Ya existe un cliente con ese numeroDocumento", data: null });
-    expect(await activeCounter(t.id)).toBe(1);
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(kiosk.id);
+    const site = await post(t.auth, { ...seedClient, codigoCliente: "CLI043" });
+    const other = await post(t.auth, { ...seedClient, codigoCliente: "CLI044" });
+    expect([site.status, other.status]).toEqual([201, 201]);
+    expect(await activeCounter(t.id)).toBe(4);
+    expect((await call("GET", `/api/clientes/${other.body.id}`, { headers: t.auth })).body).toMatchObject({ numeroDocumento: "20512345678", codigoCliente: "CLI044" });
   });
 
   it("lets another tenant, or a client after the holder's deletion, use the same code and document", async () => {

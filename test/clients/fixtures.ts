@@ -1,8 +1,6 @@
 import { env } from "cloudflare:workers";
-import { createCustomer } from "../../src/core/customers";
-import { createDb } from "../../src/db/client";
-import type { NewCustomer } from "../../src/db/schema";
 import { call, type TestTenant } from "../helpers";
+import { customerRow, type SeededCustomer, seedCustomer } from "../registry";
 
 /** The seed's `POST /api/clientes` body, verbatim. */
 export const seedClient = {
@@ -56,13 +54,13 @@ export async function createClient(tenant: TestTenant, body: Record<string, unkn
 }
 
 /** A customer registered by another surface (kiosk, parking, loyalty, sales) straight through the core. */
-export async function otherSurfaceCustomer(tenantId: number, values: Omit<NewCustomer, "tenantId" | "createdAt" | "updatedAt">) {
-  return createCustomer(createDb(env.DB), tenantId, values);
+export async function otherSurfaceCustomer(tenantId: number, values: SeededCustomer) {
+  return seedCustomer(tenantId, values);
 }
 
 /** The stored row, for assertions the API cannot make (soft delete, untouched columns). */
 export function storedCustomer(id: number) {
-  return env.DB.prepare("SELECT * FROM customers WHERE id = ?").bind(id).first<Record<string, unknown>>();
+  return customerRow(id);
 }
 
 /** The tenant's active-customer counter. */

@@ -131,18 +131,24 @@ describe("GET /api/clientes", () => {
 
   it("reads O(page size) rows for the first page, totalElements included", async () => {
     const t = await newTenant();
-    await env.DB.prepare(
-      `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000)
-       INSERT INTO customers (tenant_id, active, channel, name, client_type, document_type, document_number, client_code, created_at, updated_at)
-       SELECT ?1, 1, 'clients', 'Cliente ' || n, 'PERSONA', 'OTRO', 'T' || ?1 || '-' || n, 'C' || n, 0, 0 FROM seq`,
-    )
-      .bind(t.id)
-      .run();
+    await env.DB.batch([
+      env.DB.prepare(
+        `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000)
+         INSERT INTO customers (tenant_id, active, channel, name, client_type, created_at, updated_at)
+         SELECT ?1, 1, 'clients', 'Cliente ' || n, 'PERSONA', 0, 0 FROM seq`,
+      ).bind(t.id),
+      env.DB.prepare(
+        `INSERT INTO identifiers (tenant_id, customer_id, kind, value, qualifier, status, exclusive, created_at, status_changed_at)
+         SELECT ?1, id, 'document', 'T' || ?1 || '-' || id, 'OTRO', 'active', 1, 0, 0 FROM customers WHERE tenant_id = ?1
+         UNION ALL SELECT ?1, id, 'client_code', 'C' || id, NULL, 'active', 1, 0, 0 FROM customers WHERE tenant_id = ?1`,
+      ).bind(t.id),
+    ]);
     await env.DB.prepare("UPDATE tenants SET active_customers = 2000 WHERE id = ?").bind(t.id).run();
     const res = await list(t, "?page=0&size=20");
     expect(res.body).toMatchObject({ totalElements: 2000, totalPages: 100, numberOfElements: 20 });
-    // The credential check, the counter (read for totalElements and again to bound the offset) and the 20 rows of the page.
-    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, rowsRead: 20 + 3, rowsWritten: 0 });
+    // The credential check, the counter (read for totalElements and again to bound the offset) and the 20 rows of the
+    // page, each with its two keys (document, client code) and the index entry that ends them.
+    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, rowsRead: 20 * 4 + 3, rowsWritten: 0 });
     // A page past the end reads no customer row, however far past.
     const past = await list(t, "?page=2147483647&size=100");
     expect(past.body).toMatchObject({ content: [], totalElements: 2000 });

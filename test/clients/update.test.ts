@@ -128,7 +128,7 @@ describe("PUT /api/clientes/{id}", () => {
     expect(res.body).toEqual(rendered(id, seedClient));
   });
 
-  it("refuses a codigoCliente or numeroDocumento of another active customer (409), not the client's own", async () => {
+  it("refuses a codigoCliente of another active customer (409), not the client's own; a shared numeroDocumento is accepted", async () => {
     const t = await newTenant();
     const taken = person();
     await createClient(t, taken);
@@ -136,12 +136,13 @@ describe("PUT /api/clientes/{id}", () => {
     const code = await put(t, id, { codigoCliente: taken.codigoCliente });
     expect(code.status).toBe(409);
     expect(code.body).toEqual({ success: false, code: 409, message: "Ya existe un cliente con ese codigoCliente", data: null });
-    const document = await put(t, id, { tipoDocumento: "DNI", numeroDocumento: taken.numeroDocumento });
-    expect(document.status).toBe(409);
-    expect(document.body).toEqual({ success: false, code: 409, message: "Ya existe un cliente con ese numeroDocumento", data: null });
     expect(await get(t, id)).toEqual(rendered(id, seedClient));
+    const document = await put(t, id, { tipoDocumento: "DNI", numeroDocumento: taken.numeroDocumento });
+    expect(document.status).toBe(200);
+    expect(document.body).toMatchObject({ tipoDocumento: "DNI", numeroDocumento: taken.numeroDocumento });
     const own = await put(t, id, { codigoCliente: seedClient.codigoCliente, numeroDocumento: seedClient.numeroDocumento, tipoDocumento: "RUC" });
     expect(own.status).toBe(200);
+    expect(own.body).toEqual(rendered(id, seedClient));
   });
 
   it("answers a missing id, a deleted client and another tenant's client alike: 404, changing nothing", async () => {

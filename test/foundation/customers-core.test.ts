@@ -1,12 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { createCustomer, deactivateCustomer } from "../../src/core/customers";
-import { DomainError } from "../../src/core/errors";
-import { createDb } from "../../src/db/client";
+import { NotFound } from "../../src/core/errors";
+import { createCustomer, deactivateCustomer } from "../../src/core/registry/customers";
+import { createDb, withMeter } from "../../src/db/client";
 import { customers } from "../../src/db/schema";
 import { CostMeter } from "../../src/db/cost-meter";
 import { admin, call, newTenant } from "../helpers";
+import { seedCard, seedCustomer } from "../registry";
 
 const activeCount = async (tenantId: number) =>
   (await env.DB.prepare("SELECT active_customers AS n FROM tenants WHERE id = ?").bind(tenantId).first<{ n: number }>())?.n;
@@ -15,14 +16,14 @@ describe("customer registry core", () => {
   it("keeps the tenant's active-customer counter in step with inserts and soft deletes", async () => {
     const db = createDb(env.DB);
     const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Registry" });
-    const a = await createCustomer(db, tenant.id, { channel: "clients", name: "Ana" });
-    const b = await createCustomer(db, tenant.id, { channel: "kiosk", name: "Beto" });
+    const a = await createCustomer(db, tenant.id, { channel: "clients", profile: { name: "Ana" }, identifiers: [] });
+    const b = await createCustomer(db, tenant.id, { channel: "kiosk", profile: { name: "Beto" }, identifiers: [] });
     expect(await activeCount(tenant.id)).toBe(2);
     await deactivateCustomer(db, tenant.id, a.id);
     expect(await activeCount(tenant.id)).toBe(1);
     // A second deletion, or one from another tenant, changes nothing and is not_found.
-    await expect(deactivateCustomer(db, tenant.id, a.id)).rejects.toThrow(DomainError);
-    await expect(deactivateCustomer(db, tenant.id + 1, b.id)).rejects.toThrow(DomainError);
+    await expect(deactivateCustomer(db, tenant.id, a.id)).rejects.toThrow(NotFound);
+    await expect(deactivateCustomer(db, tenant.id + 1, b.id)).rejects.toThrow(NotFound);
     expect(await activeCount(tenant.id)).toBe(1);
     const row = await env.DB.prepare("SELECT active FROM customers WHERE id = ?").bind(a.id).first<{ active: number }>();
     expect(row?.active).toBe(0);
@@ -30,28 +31,39 @@ describe("customer registry core", () => {
 });
 
 describe("tenant counters", () => {
-  it("follow every insert, soft delete and document change by trigger, even from raw SQL", async () => {
+  it("follow every insert and soft delete of a customer, and every primary document, by trigger, even from raw SQL", async () => {
     const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Counters" });
     const counters = () =>
       env.DB.prepare("SELECT active_customers AS active, documented_customers AS documented FROM tenants WHERE id = ?").bind(tenant.id).first();
     const now = Date.now();
-    const insert = (document: string | null, active = 1) =>
-      env.DB.prepare("INSERT INTO customers (tenant_id, active, channel, document_number, created_at, updated_at) VALUES (?, ?, 'kiosk', ?, ?, ?)")
-        .bind(tenant.id, active, document, now, now)
-        .run();
+    const insert = async (document: string | null, active = 1) => {
+      const row = await env.DB.prepare("INSERT INTO customers (tenant_id, active, channel, created_at, updated_at) VALUES (?, ?, 'kiosk', ?, ?) RETURNING id")
+        .bind(tenant.id, active, now, now)
+        .first<{ id: number }>();
+      if (document !== null) {
+        await env.DB.prepare(
+          "INSERT INTO identifiers (tenant_id, customer_id, kind, value, status, exclusive, created_at, status_changed_at) VALUES (?, ?, 'document', ?, 'active', 1, ?, ?)",
+        )
+          .bind(tenant.id, row!.id, document, now, now)
+          .run();
+      }
+      return row!.id;
+    };
     await insert("111");
     await insert(null);
     await insert("222", 0);
-    expect(await counters()).toEqual({ active: 2, documented: 1 });
-    await env.DB.prepare("UPDATE customers SET document_number = '333' WHERE tenant_id = ? AND document_number IS NULL").bind(tenant.id).run();
     expect(await counters()).toEqual({ active: 2, documented: 2 });
-    await env.DB.prepare("UPDATE customers SET active = 0 WHERE tenant_id = ? AND document_number = '111'").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE identifiers SET exclusive = NULL, status = 'cancelled' WHERE tenant_id = ? AND value = '222'").bind(tenant.id).run();
+    expect(await counters()).toEqual({ active: 2, documented: 1 });
+    await env.DB.prepare("UPDATE customers SET active = 0 WHERE tenant_id = ? AND id = (SELECT customer_id FROM identifiers WHERE value = '111')").bind(tenant.id).run();
     expect(await counters()).toEqual({ active: 1, documented: 1 });
     // Rewriting a column to the value it has moves nothing.
-    await env.DB.prepare("UPDATE customers SET active = active, document_number = document_number WHERE tenant_id = ?").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE customers SET active = active WHERE tenant_id = ?").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE identifiers SET exclusive = exclusive WHERE tenant_id = ?").bind(tenant.id).run();
     expect(await counters()).toEqual({ active: 1, documented: 1 });
     const actual = await env.DB.prepare(
-      "SELECT SUM(active) AS active, SUM(active = 1 AND document_number IS NOT NULL) AS documented FROM customers WHERE tenant_id = ?",
+      `SELECT (SELECT SUM(active) FROM customers WHERE tenant_id = ?1) AS active,
+        (SELECT COUNT(*) FROM identifiers WHERE tenant_id = ?1 AND kind = 'document' AND exclusive = 1) AS documented`,
     )
       .bind(tenant.id)
       .first();
@@ -59,22 +71,38 @@ describe("tenant counters", () => {
   });
 });
 
+describe("shared identifiers", () => {
+  it("a document two customers hold answers its oldest holder, and passes to the next one when that one is deleted", async () => {
+    const t = await newTenant();
+    const first = await seedCustomer(t.id, { channel: "clients", name: "Sede Norte", documentType: "RUC", documentNumber: "20512345678", clientCode: "N" });
+    const second = await seedCustomer(t.id, { channel: "clients", name: "Sede Sur", documentType: "RUC", documentNumber: "20512345678", clientCode: "S" });
+    const holder = () =>
+      env.DB.prepare("SELECT customer_id AS id FROM identifiers WHERE tenant_id = ? AND kind = 'document' AND value = '20512345678' AND exclusive = 1")
+        .bind(t.id)
+        .first<{ id: number }>();
+    expect((await holder())!.id).toBe(first.id);
+    const documented = () => env.DB.prepare("SELECT documented_customers AS n FROM tenants WHERE id = ?").bind(t.id).first<number>("n");
+    expect(await documented()).toBe(1);
+    await deactivateCustomer(createDb(env.DB), t.id, first.id);
+    expect((await holder())!.id).toBe(second.id);
+    expect(await documented()).toBe(1);
+    await deactivateCustomer(createDb(env.DB), t.id, second.id);
+    expect(await holder()).toBeNull();
+    expect(await documented()).toBe(0);
+  });
+});
+
 describe("soft deletion gives up the customer's cards", () => {
   it("cancels the active cards of a deactivated customer and leaves other customers' alone", async () => {
     const db = createDb(env.DB);
     const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Cards" });
-    const leaving = await createCustomer(db, tenant.id, { channel: "kiosk", name: "Leaving" });
-    const staying = await createCustomer(db, tenant.id, { channel: "kiosk", name: "Staying" });
-    const now = Date.now();
-    const bind = (customerId: number, uid: string, status = "active") =>
-      env.DB.prepare("INSERT INTO cards (tenant_id, customer_id, kind, uid, status, created_at, status_changed_at) VALUES (?, ?, 'rfid', ?, ?, ?, ?)")
-        .bind(tenant.id, customerId, uid, status, now, now)
-        .run();
-    await bind(leaving.id, "L-ACTIVE");
-    await bind(leaving.id, "L-OLD", "replaced");
-    await bind(staying.id, "S-ACTIVE");
+    const leaving = await createCustomer(db, tenant.id, { channel: "kiosk", profile: { name: "Leaving" }, identifiers: [] });
+    const staying = await createCustomer(db, tenant.id, { channel: "kiosk", profile: { name: "Staying" }, identifiers: [] });
+    await seedCard(tenant.id, leaving.id, "L-ACTIVE");
+    await seedCard(tenant.id, leaving.id, "L-OLD", "replaced");
+    await seedCard(tenant.id, staying.id, "S-ACTIVE");
     await deactivateCustomer(db, tenant.id, leaving.id);
-    const statuses = await env.DB.prepare("SELECT uid, status FROM cards WHERE tenant_id = ? ORDER BY uid").bind(tenant.id).all();
+    const statuses = await env.DB.prepare("SELECT value AS uid, status FROM identifiers WHERE tenant_id = ? ORDER BY value").bind(tenant.id).all();
     expect(statuses.results).toEqual([
       { uid: "L-ACTIVE", status: "cancelled" },
       { uid: "L-OLD", status: "replaced" },
@@ -102,15 +130,18 @@ describe("soft deletion gives up the customer's cards", () => {
 describe("cost meter", () => {
   it("counts round trips and rows from D1's meta, a batch once, including reads Drizzle sends through raw()", async () => {
     const meter = new CostMeter();
-    const db = createDb(env.DB, meter);
+    const db = createDb(env.DB);
     const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Metered" });
-    const created = await createCustomer(db, tenant.id, { channel: "clients", name: "Carla" });
+    const created = await withMeter(meter, () => createCustomer(db, tenant.id, { channel: "clients", profile: { name: "Carla" }, identifiers: [] }));
     expect(meter.d1RoundTrips).toBe(1);
     expect(meter.rowsWritten).toBeGreaterThanOrEqual(2);
     // A Drizzle select goes through raw(), which the meter serves through all() to get meta.
-    const found = await db.select().from(customers).where(eq(customers.id, created.id)).get();
+    const found = await withMeter(meter, () => db.select().from(customers).where(eq(customers.id, created.id)).get());
     expect(found?.name).toBe("Carla");
     expect(meter.d1RoundTrips).toBe(2);
     expect(meter.rowsRead).toBeGreaterThanOrEqual(1);
+    // Outside a request's meter nothing is counted.
+    await db.select().from(customers).where(eq(customers.id, created.id)).get();
+    expect(meter.d1RoundTrips).toBe(2);
   });
 });

@@ -135,13 +135,13 @@ let tenantTableList: Promise<string[]> | null = null;
 /**
  * One round trip that changes whenever any row is inserted, deleted or updated in a way
  * a request could: row counts of every table plus a sum over every column of the rows
- * that can be updated in place (customers, cards, accounts, lots, credentials, settings).
+ * that can be updated in place (customers, identifiers, accounts, lots, credentials, settings).
  */
 export async function fingerprint(): Promise<string> {
   const counts = (await allTables()).map((t) => `(SELECT COUNT(*) FROM ${t}) AS "${t}"`);
   const sums = [
     `(SELECT total(updated_at) + total(active) FROM customers) AS customers_sum`,
-    `(SELECT total(status_changed_at) FROM cards) AS cards_sum`,
+    `(SELECT total(status_changed_at) + total(customer_id) FROM identifiers) AS cards_sum`,
     `(SELECT total(balance) + total(earned) + total(updated_at) FROM ledger_accounts) AS accounts_sum`,
     `(SELECT total(remaining) + total(expired) FROM ledger_lots) AS lots_sum`,
     `(SELECT total(revoked_at) FROM credentials) AS credentials_sum`,

@@ -1,7 +1,8 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cardLockName } from "../../src/core/kiosk-registration";
+import { rfidLockName } from "../../src/core/cards/locks";
+import { cardText } from "../../src/core/registry/identifiers";
 import { hit, newTenant, setDestination, type Req, type Tenant } from "./client";
 import { envelopeProblem, type Surface } from "./envelopes";
 import { registration } from "./routes";
@@ -60,13 +61,16 @@ async function counterAgrees(tenantId: number): Promise<boolean> {
   return row!.counter === row!.actual;
 }
 
+/** The customers holding a VLT code (one, once a registration committed). */
+const VLT_HOLDERS = "SELECT customer_id FROM identifiers WHERE tenant_id = ? AND kind = 'vlt_code' AND value = ?";
+
 describe("lock and storage faults", () => {
   it("the card lock evicted while held, with a burst of taps of the card queued in it: nobody else holds it while the lease runs, one card binding, one customer, refused taps retry into the same answer", async () => {
     const t = await newTenant();
     await setDestination(t.id);
     const body = registration();
     const tap = () => hit({ method: "POST", path: "/api/clientes/register", body });
-    const lock = env.CARD_LOCK.get(env.CARD_LOCK.idFromName(cardLockName(t.id, body.tarjeta)));
+    const lock = env.CARD_LOCK.get(env.CARD_LOCK.idFromName(rfidLockName(t.id, cardText(body.tarjeta))));
     // A request holds the card (as a slow one would), the burst queues behind it in the object, and the object is evicted.
     const held = await lock.acquire(1_500);
     const leaseEnds = Date.now() + 1_500;
@@ -90,8 +94,8 @@ describe("lock and storage faults", () => {
     expect(answers.every((r) => r.status < 300)).toBe(true);
     expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
     expect(answers.filter((r) => r.status === 201).length).toBe(1);
-    expect(await rows("SELECT id FROM cards WHERE tenant_id = ? AND uid = ?", t.id, body.tarjeta)).toHaveLength(1);
-    expect(await rows("SELECT id FROM customers WHERE tenant_id = ? AND vlt_code = ?", t.id, body.codigoClienteVLT)).toHaveLength(1);
+    expect(await rows("SELECT id FROM identifiers WHERE tenant_id = ? AND kind = 'rfid_card' AND value = ?", t.id, body.tarjeta)).toHaveLength(1);
+    expect(await rows(VLT_HOLDERS, t.id, String(body.codigoClienteVLT))).toHaveLength(1);
     expect(await counterAgrees(t.id)).toBe(true);
   });
 
@@ -110,15 +114,15 @@ describe("lock and storage faults", () => {
         }
         summary.faultsInjected += 1;
         expectRetryable("kiosk", res);
-        const bound = await rows("SELECT customer_id FROM cards WHERE tenant_id = ? AND uid = ?", t.id, body.tarjeta);
+        const bound = await rows("SELECT customer_id FROM identifiers WHERE tenant_id = ? AND kind = 'rfid_card' AND value = ?", t.id, body.tarjeta);
         expect(bound.length).toBeLessThanOrEqual(1);
         expect(await counterAgrees(t.id)).toBe(true);
         const retry = await hit(req);
         expect([200, 201], retry.text).toContain(retry.status);
         // A write that committed before the failure is found by the retry, not written twice.
         if (bound.length === 1) expect(retry.body).toMatchObject({ id: bound[0]!.customer_id, mensaje: "registro duplicado" });
-        expect(await rows("SELECT id FROM cards WHERE tenant_id = ? AND uid = ?", t.id, body.tarjeta)).toHaveLength(1);
-        expect(await rows("SELECT id FROM customers WHERE tenant_id = ? AND vlt_code = ?", t.id, body.codigoClienteVLT)).toHaveLength(1);
+        expect(await rows("SELECT id FROM identifiers WHERE tenant_id = ? AND kind = 'rfid_card' AND value = ?", t.id, body.tarjeta)).toHaveLength(1);
+        expect(await rows(VLT_HOLDERS, t.id, String(body.codigoClienteVLT))).toHaveLength(1);
         expect(await counterAgrees(t.id)).toBe(true);
       }
     });
@@ -135,7 +139,7 @@ describe("lock and storage faults", () => {
       expect(credit.status).toBe(200);
       const balances = async () => {
         const list = await rows(
-          `SELECT c.loyalty_external_id AS ext, a.balance, (SELECT total(remaining) FROM ledger_lots l WHERE l.account_id = a.id) AS lots
+          `SELECT (SELECT value FROM identifiers i WHERE i.customer_id = c.id AND i.kind = 'loyalty_id') AS ext, a.balance, (SELECT total(remaining) FROM ledger_lots l WHERE l.account_id = a.id) AS lots
            FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.tenant_id = ? AND a.unit = 'POINTS'`,
           t.id,
         );

@@ -379,6 +379,17 @@ export const routes: Record<string, RouteFixture> = {
     ok: 201,
     valid: async (w) => json("POST", `/admin/tenants/${w.t.id}/credentials`, adminHeaders, { kind: "kiosk", name: "Lobby" }),
   },
+  "POST /admin/tenants/{tenantId}/customers/{survivorId}/merge": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => {
+      const survivor = (await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id;
+      const absorbed = (await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id;
+      return json("POST", `/admin/tenants/${w.t.id}/customers/${survivor}/merge`, adminHeaders, { from: absorbed });
+    },
+    aimed: (w, t) => json("POST", `/admin/tenants/${w.t.id}/customers/${t.clientId}/merge`, adminHeaders, { from: t.parkingCustomerId }),
+  },
   "POST /admin/tenants/{id}/reports/rebuild": {
     surface: "admin",
     auth: "admin",

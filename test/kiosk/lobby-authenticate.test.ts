@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, call, cost, newTenant, type TestTenant } from "../helpers";
+import { seedCard } from "../registry";
 import { destinationTenant, insertForeignCustomer, newRegistration, register, seedExample } from "./support";
 
 const NOT_FOUND = { message: "Not Found" };
@@ -60,7 +61,7 @@ describe("POST /api/lobby/authenticate", () => {
     const replaced = await authenticate(secret, { cardIdentifier: body.tarjeta });
     const unknown = await authenticate(secret, { cardIdentifier: "NEVERSEEN" });
     await register({ ...body, tarjeta: "LOBBYNEW2" });
-    await env.DB.prepare("UPDATE cards SET status = 'cancelled' WHERE tenant_id = ? AND uid = 'LOBBYNEW2'").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE identifiers SET status = 'cancelled' WHERE tenant_id = ? AND kind = 'rfid_card' AND value = 'LOBBYNEW2'").bind(tenant.id).run();
     const cancelled = await authenticate(secret, { cardIdentifier: "LOBBYNEW2" });
     for (const res of [replaced, unknown, cancelled]) {
       expect(res.status).toBe(404);
@@ -101,12 +102,7 @@ describe("POST /api/lobby/authenticate", () => {
   it("renders a client created elsewhere: no consents given read as false, its document type mapped", async () => {
     const tenant = await destinationTenant();
     const id = await insertForeignCustomer(tenant.id, { documentType: "RUC", documentNumber: "20512345678" });
-    const now = Date.now();
-    await env.DB.prepare(
-      "INSERT INTO cards (tenant_id, customer_id, kind, uid, status, created_at, status_changed_at) VALUES (?, ?, 'rfid', 'FOREIGN01', 'active', ?, ?)",
-    )
-      .bind(tenant.id, id, now, now)
-      .run();
+    await seedCard(tenant.id, id, "FOREIGN01");
     const res = await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "FOREIGN01" });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { admin, call, newTenant, type TestTenant } from "../helpers";
+import { cardRows, customerRows, seedCustomer } from "../registry";
 
 /** Seed 000's request example, verbatim. */
 export const seedExample = {
@@ -62,22 +62,11 @@ export async function destinationTenant(): Promise<TestTenant> {
   return tenant;
 }
 
-/** The tenant's rows, straight from D1. */
-export async function customersOf(tenantId: number): Promise<Record<string, any>[]> {
-  return (await env.DB.prepare("SELECT * FROM customers WHERE tenant_id = ? ORDER BY id").bind(tenantId).all()).results;
-}
+/** The tenant's rows, straight from D1 (each key under the name of the field it stands for). */
+export const customersOf = customerRows;
+export const cardsOf = cardRows;
 
-export async function cardsOf(tenantId: number): Promise<Record<string, any>[]> {
-  return (await env.DB.prepare("SELECT * FROM cards WHERE tenant_id = ? ORDER BY id").bind(tenantId).all()).results;
-}
-
-/** A customer created as another surface would (no VLT code, no consents), for matching tests. */
+/** A customer created as another surface would (no consents), for matching tests. */
 export async function insertForeignCustomer(tenantId: number, values: { documentType?: string; documentNumber?: string; vltCode?: number; active?: boolean } = {}) {
-  const now = Date.now();
-  const row = await env.DB.prepare(
-    "INSERT INTO customers (tenant_id, active, channel, name, document_type, document_number, vlt_code, created_at, updated_at) VALUES (?, ?, 'clients', 'Empresa', ?, ?, ?, ?, ?) RETURNING id",
-  )
-    .bind(tenantId, values.active === false ? 0 : 1, values.documentType ?? null, values.documentNumber ?? null, values.vltCode ?? null, now, now)
-    .first<{ id: number }>();
-  return row!.id;
+  return (await seedCustomer(tenantId, { channel: "clients", name: "Empresa", ...values })).id;
 }

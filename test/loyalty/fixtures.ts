@@ -75,7 +75,7 @@ export async function post(t: TestTenant, customer: string, type: string, amount
 /** The balance (hundredths) of a customer's account, straight from D1 (null: no account). */
 export async function balanceOf(tenantId: number, externalId: string, unit = "POINTS"): Promise<number | null> {
   const row = await env.DB.prepare(
-    `SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.loyalty_external_id = ? AND a.unit = ?`,
+    `SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = ?) AND a.unit = ?`,
   )
     .bind(tenantId, externalId, unit)
     .first<number>("balance");

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { call, cost, newTenant, type TestTenant } from "../helpers";
+import { seedDocument } from "../registry";
 import { AMIGO, balanceOf, COINS, ID, LOCAL_TIME, POINTS, post, seed, total } from "./fixtures";
 
 const notFound = { code: 404, status: "error", message: "404 Not Found", warning: [], error: [] };
@@ -18,7 +19,7 @@ async function runCron(time: number) {
 async function seedHistory(t: TestTenant, externalId: string, n: number) {
   await post(t, externalId, "POINTS COUPON", 1, `seed-${externalId}`);
   const ids = await env.DB.prepare(
-    "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.loyalty_external_id = ?",
+    "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = ?)",
   )
     .bind(t.id, externalId)
     .first<{ customer_id: number; account_id: number }>();
@@ -88,8 +89,10 @@ describe("GET /api/transaction/history", () => {
       return cost(res.headers).rowsRead;
     };
     const small = await rowsRead("small", 1);
-    expect(await rowsRead("large", 1)).toBe(small);
-    expect(await rowsRead("large", 200)).toBe(small);
+    const large = await rowsRead("large", 1);
+    // A range scan reads the index entry that ends it when one follows: one row, by where the customer's rows sit in the index.
+    expect(Math.abs(large - small)).toBeLessThanOrEqual(1);
+    expect(await rowsRead("large", 200)).toBe(large);
     expect(small).toBeLessThan(80);
   });
 
@@ -162,7 +165,7 @@ describe("GET /api/transaction/reloadsByCustomer and pointsByCustomer", () => {
     const t = await newTenant({ timezone: "America/Guayaquil" });
     await post(t, "c9", "BALANCE RELOAD", 50, "r1");
     await post(t, "c9", "POINTS COUPON", 5, "p1");
-    await env.DB.prepare("UPDATE customers SET document_number = '0401591714' WHERE tenant_id = ?").bind(t.id).run();
+    await seedDocument(t.id, "0401591714");
     // 2018-09-03 23:30 in Guayaquil (UTC-5) is 2018-09-04 04:30 UTC.
     await env.DB.prepare("UPDATE ledger_transactions SET created_at = ? WHERE tenant_id = ?").bind(Date.UTC(2018, 8, 4, 4, 30), t.id).run();
     const reloads = await call("GET", "/api/transaction/reloadsByCustomer?document='0401591714'&from='2018-09-03'&to='2018-09-03'", { headers: t.auth });

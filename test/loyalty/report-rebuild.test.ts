@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/core/local-time";
+import { addDays, localDate } from "../../src/core/time";
 import worker from "../../src/index";
 import { admin, call, cost, newTenant, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
@@ -155,7 +155,7 @@ describe("report cost", () => {
   /** `n` more ledger transactions spread over the last 31 days (bulk, straight into D1). */
   async function seedTransactions(t: TestTenant, n: number) {
     await post(t, "bulk", "POINTS COUPON", 1, "bulk");
-    const ids = await env.DB.prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.loyalty_external_id = 'bulk'")
+    const ids = await env.DB.prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'bulk')")
       .bind(t.id)
       .first<{ customer_id: number; account_id: number }>();
     const now = Date.now();

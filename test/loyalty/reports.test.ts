@@ -1,8 +1,8 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { addDays, localDate, localToInstant } from "../../src/core/local-time";
-import { reportWeek } from "../../src/core/reports";
+import { addDays, localDate, localToInstant } from "../../src/core/time";
+import { reportWeek } from "../../src/surfaces/loyalty/render";
 import worker from "../../src/index";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
@@ -144,7 +144,7 @@ describe("GET /api/report/dailySummary/stores", () => {
     await post(t, "e", "POINTS COUPON", 9, "exp", { ...at("EXPIRE"), expirationDate: "2020-01-01" });
     await runCron(Date.now());
     // The voucher redeems k's whole balance.
-    const balance = (await env.DB.prepare("SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.loyalty_external_id = 'k' AND a.unit = 'POINTS'").bind(t.id).first<number>("balance"))!;
+    const balance = (await env.DB.prepare("SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'k') AND a.unit = 'POINTS'").bind(t.id).first<number>("balance"))!;
     await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: { ...seed.redeemFullBalance, customer: { externalId: "k", name: "k" }, code: "v1", store: { externalId: "VOUCHER", name: "VOUCHER" } } });
     // An overdraft writes nothing, counters included.
     const before = await countRows("report_store_days");

@@ -144,7 +144,7 @@ describe("POST /api/transaction", () => {
         body: { ...seed.transaction, code: id, customer: { ...seed.transaction.customer, externalId: id } },
       });
     }
-    const rows = await env.DB.prepare("SELECT loyalty_external_id AS id, channel FROM customers WHERE tenant_id = ? ORDER BY customers.id").bind(t.id).all();
+    const rows = await env.DB.prepare("SELECT (SELECT value FROM identifiers WHERE customer_id = customers.id AND kind = 'loyalty_id') AS id, channel FROM customers WHERE tenant_id = ? ORDER BY customers.id").bind(t.id).all();
     expect(rows.results).toEqual([
       { id: "w", channel: "web" },
       { id: "i", channel: "ios" },

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countCards } from "../registry";
 import { call, cost, countRows, newTenant } from "../helpers";
 import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 
 const customerRow = (id: number) =>
   env.DB.prepare(
-    "SELECT tenant_id, active, channel, email, phone, name, last_name, parking_ref_id, parking_unlimited FROM customers WHERE id = ?",
+    "SELECT tenant_id, active, channel, email, phone, name, last_name, (SELECT value FROM identifiers WHERE customer_id = customers.id AND kind = 'parking_ref') AS parking_ref_id, parking_unlimited FROM customers WHERE id = ?",
   )
     .bind(id)
     .first();
@@ -98,38 +99,38 @@ describe("POST /api/v3/business/customer/add", () => {
     expect(one.body).toEqual({ customer: expect.any(Number), tags: [{ tag: "O202020", status: true }] });
     expect(await customerRow(one.body.customer)).toMatchObject({ parking_unlimited: 0 });
 
-    const [customers, cards] = [await countRows("customers"), await countRows("cards")];
+    const [customers, cards] = [await countRows("customers"), await countCards()];
     const two = await call("POST", paths.addCustomer, {
       headers: t.auth,
       body: { ...seedCustomer, isUnlimited: false, refId: "TWO", tags: [{ code: "A1", plate: "P1" }, { code: "A2", plate: "P2" }] },
     });
     expect(two.status).toBe(400);
     expect(two.body).toEqual({ statusCode: 400, message: ["tags must contain no more than 1 elements unless isUnlimited is true"], error: "Bad Request" });
-    expect([await countRows("customers"), await countRows("cards")]).toEqual([customers, cards]);
+    expect([await countRows("customers"), await countCards()]).toEqual([customers, cards]);
   });
 
   it("refuses a refId already used in the tenant (409, nothing written)", async () => {
     const t = await newTenant();
     await addCustomer(t);
-    const [customers, cards] = [await countRows("customers"), await countRows("cards")];
+    const [customers, cards] = [await countRows("customers"), await countCards()];
     const res = await call("POST", paths.addCustomer, { headers: t.auth, body: { ...seedCustomer, tags: [{ code: "NEW1", plate: "P1" }] } });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, message: "User with refId AAAABBB0001 already exists", error: "Conflict" });
-    expect([await countRows("customers"), await countRows("cards")]).toEqual([customers, cards]);
+    expect([await countRows("customers"), await countCards()]).toEqual([customers, cards]);
     expect(await activeCustomers(t.id)).toBe(1);
   });
 
   it("refuses a tag active on another customer, naming its holder (409, customer not created)", async () => {
     const t = await newTenant();
     const holder = await addCustomer(t);
-    const [customers, cards] = [await countRows("customers"), await countRows("cards")];
+    const [customers, cards] = [await countRows("customers"), await countCards()];
     const res = await call("POST", paths.addCustomer, {
       headers: t.auth,
       body: { ...seedCustomer, refId: "SECOND", tags: [{ code: "FREE1", plate: "P1" }, { code: "o202020", plate: "P2" }] },
     });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, message: `User with ID ${holder} sticket active`, error: "Conflict" });
-    expect([await countRows("customers"), await countRows("cards")]).toEqual([customers, cards]);
+    expect([await countRows("customers"), await countCards()]).toEqual([customers, cards]);
     expect(await activeCustomers(t.id)).toBe(1);
   });
 
@@ -190,11 +191,11 @@ describe("POST /api/v3/business/customer/add", () => {
     for (const [name, body, message] of cases) {
       it(name, async () => {
         const t = await newTenant();
-        const before = [await countRows("customers"), await countRows("cards")];
+        const before = [await countRows("customers"), await countCards()];
         const res = await call("POST", paths.addCustomer, { headers: t.auth, body });
         expect(res.status).toBe(400);
         expect(res.body).toEqual({ statusCode: 400, message, error: "Bad Request" });
-        expect([await countRows("customers"), await countRows("cards")]).toEqual(before);
+        expect([await countRows("customers"), await countCards()]).toEqual(before);
       });
     }
 

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countCards } from "../registry";
 import { call, cost, countRows, newTenant, type TestTenant } from "../helpers";
 import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 
 const addTags = (t: TestTenant, customer: unknown, tags: unknown) => call("POST", paths.addTags, { headers: t.auth, body: { customer, tags } });
 const activeRows = (tenantId: number, code: string) =>
-  env.DB.prepare("SELECT customer_id FROM cards WHERE tenant_id = ? AND kind = 'vehicle_tag' AND uid = ? AND status = 'active'")
+  env.DB.prepare("SELECT customer_id FROM identifiers WHERE tenant_id = ? AND kind = 'vehicle_tag' AND value = ? AND status = 'active'")
     .bind(tenantId, code)
     .all<{ customer_id: number }>()
     .then((r) => r.results.map((row) => row.customer_id));
@@ -65,11 +66,11 @@ describe("POST /api/v3/business/tag/add", () => {
     const t = await newTenant();
     const holder = await addCustomer(t);
     await addCustomer(t, { refId: "OTHER", tags: [] });
-    const before = await countRows("cards");
+    const before = await countCards();
     const res = await addTags(t, { refId: "OTHER" }, [{ code: "FREE", plate: "P" }, { code: "O202020", plate: "JPKJ21" }]);
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, message: `User with ID ${holder} sticket active`, error: "Conflict" });
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
   });
 
   it("keeps a customer that is not unlimited to one active sticker", async () => {
@@ -79,7 +80,7 @@ describe("POST /api/v3/business/tag/add", () => {
     expect(first.status).toBe(201);
     expect(first.body).toEqual({ customer: id, tagsCreate: [{ tag: "L1", status: true }] });
 
-    const before = await countRows("cards");
+    const before = await countCards();
     const second = await addTags(t, { refId: "LIMITED" }, [{ code: "L2", plate: "P2" }]);
     expect(second.status).toBe(409);
     expect(second.body).toEqual({ statusCode: 409, message: `User with ID ${id} sticket active`, error: "Conflict" });
@@ -87,13 +88,13 @@ describe("POST /api/v3/business/tag/add", () => {
     const same = await addTags(t, { refId: "LIMITED" }, [{ code: "L1", plate: "P1" }]);
     expect(same.status).toBe(201);
     expect(same.body).toEqual({ customer: id, tagsCreate: [{ tag: "L1", status: false }] });
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
 
     const fresh = await addCustomer(t, { isUnlimited: false, refId: "LIMITED-2", tags: [] });
     const two = await addTags(t, { refId: "LIMITED-2" }, [{ code: "M1", plate: "P1" }, { code: "M2", plate: "P2" }]);
     expect(two.status).toBe(409);
     expect(two.body).toEqual({ statusCode: 409, message: `User with ID ${fresh} sticket active`, error: "Conflict" });
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
   });
 
   it("binds a cancelled tag again, to another customer, as a new row", async () => {
@@ -116,25 +117,25 @@ describe("POST /api/v3/business/tag/add", () => {
     const [t, other] = [await newTenant(), await newTenant()];
     const id = await addCustomer(t);
     const foreign = await addCustomer(other, { refId: "FOREIGN" });
-    const before = await countRows("cards");
+    const before = await countCards();
     for (const wrong of [id + 1000, foreign]) {
       const res = await addTags(t, { refId: seedCustomer.refId, id: wrong }, [{ code: "Z1", plate: "P" }]);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ statusCode: 400, message: `Customer with ID ${wrong} does not have refId AAAABBB0001`, error: "Bad Request" });
     }
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
   });
 
   it("answers 404 for an unknown refId, and for another tenant's", async () => {
     const [a, b] = [await newTenant(), await newTenant()];
     await addCustomer(a, { refId: "IN-A" });
-    const before = await countRows("cards");
+    const before = await countCards();
     for (const refId of ["NOPE", "IN-A"]) {
       const res = await addTags(b, { refId }, [{ code: "Z1", plate: "P" }]);
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ statusCode: 404, message: "Customer not found", error: "Not Found" });
     }
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
   });
 
   it("lets two tenants hold the same code", async () => {
@@ -150,7 +151,7 @@ describe("POST /api/v3/business/tag/add", () => {
   it("refuses bad bodies with 400 and writes nothing", async () => {
     const t = await newTenant();
     await addCustomer(t);
-    const before = await countRows("cards");
+    const before = await countCards();
     const cases: Array<[unknown, string[]]> = [
       [{}, ["customer should not be empty", "tags should not be empty"]],
       [{ customer: "AAAABBB0001", tags: [] }, ["customer must be an object", "tags must contain at least 1 elements"]],
@@ -168,7 +169,7 @@ describe("POST /api/v3/business/tag/add", () => {
     });
     expect(big.status).toBe(413);
     expect(big.body).toEqual({ statusCode: 413, message: "Payload Too Large", error: "Payload Too Large" });
-    expect(await countRows("cards")).toBe(before);
+    expect(await countCards()).toBe(before);
   });
 
   it("answers 401 without a valid token", async () => {

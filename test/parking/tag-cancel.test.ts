@@ -5,7 +5,7 @@ import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 
 const cancel = (t: TestTenant, customer: unknown, tags: unknown) => call("PUT", paths.cancelTags, { headers: t.auth, body: { customer, tags } });
 const statuses = (tenantId: number) =>
-  env.DB.prepare("SELECT uid, status FROM cards WHERE tenant_id = ? ORDER BY id")
+  env.DB.prepare("SELECT value AS uid, status FROM identifiers WHERE tenant_id = ? AND kind = 'vehicle_tag' ORDER BY id")
     .bind(tenantId)
     .all<{ uid: string; status: string }>()
     .then((r) => r.results);

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
+import { customerRow as storedCustomer, seedCustomer } from "../registry";
 import { cc, createClient, juan, laravel422, nit, personaJuridica, personaNatural, recordSale, TIMESTAMP } from "./fixtures";
 
 const clientes = "/api/sales/clientes";
@@ -21,7 +22,10 @@ const juanRendered = {
 };
 
 async function customerRow(tenantId: number, documento: string) {
-  return env.DB.prepare("SELECT * FROM customers WHERE tenant_id = ? AND document_number = ? ORDER BY id DESC").bind(tenantId, documento).first<Record<string, unknown>>();
+  const holder = await env.DB.prepare("SELECT customer_id AS id FROM identifiers WHERE tenant_id = ? AND kind = 'document' AND value = ? ORDER BY id DESC")
+    .bind(tenantId, documento)
+    .first<{ id: number }>();
+  return holder ? storedCustomer(holder.id) : null;
 }
 
 async function activeCustomers(tenantId: number) {
@@ -31,13 +35,7 @@ async function activeCustomers(tenantId: number) {
 
 /** A customer registered by another surface (the kiosk: document number, no sales catalogue ids). */
 async function kioskCustomer(t: TestTenant, documento: string) {
-  const now = Date.now();
-  // The tenant's counters follow by trigger, as for any insert.
-  await env.DB.prepare(
-    "INSERT INTO customers (tenant_id, active, channel, name, document_type, document_number, created_at, updated_at) VALUES (?, 1, 'kiosk', 'Ana', 'DNI', ?, ?, ?)",
-  )
-    .bind(t.id, documento, now, now)
-    .run();
+  await seedCustomer(t.id, { channel: "kiosk", name: "Ana", documentType: "DNI", documentNumber: documento });
 }
 
 describe("POST /api/sales/clientes", () => {
@@ -349,10 +347,7 @@ describe("GET /api/sales/clientes", () => {
     await createClient(t, { documento: "1" });
     await createClient(t, { documento: "2" });
     await call("DELETE", path("2"), { headers: t.auth });
-    const now = Date.now();
-    await env.DB.prepare("INSERT INTO customers (tenant_id, active, channel, name, created_at, updated_at) VALUES (?, 1, 'parking', 'Sin documento', ?, ?)")
-      .bind(t.id, now, now)
-      .run();
+    await seedCustomer(t.id, { channel: "parking", name: "Sin documento" });
 
     const res = await call("GET", clientes, { headers: t.auth });
     expect(res.body.meta.total).toBe(2);

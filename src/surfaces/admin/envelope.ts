@@ -1,8 +1,18 @@
-import { DomainError } from "../../core/errors";
-import { groupByField, isMissing, type Envelope } from "../../http/envelope";
-import { defaultStatus } from "../../http/errors";
+import { Busy, DomainError, NotFound, RuleViolation } from "../../core/errors";
+import { type Envelope, explain, groupByField, isMissing, type Wording } from "../../http/envelope";
 import { errorResponses } from "../../http/openapi";
 import { AdminError } from "./schemas";
+
+const entities = { customer: "Customer", transaction: "Transaction", tenant: "Tenant", credential: "Credential", tiers: "Tiers" } as const;
+
+/** The core's errors in the operator API's words. */
+function words(err: DomainError): Wording | undefined {
+  if (err instanceof NotFound) return { message: `${entities[err.entity]} not found` };
+  if (err instanceof RuleViolation && err.rule === "unknown_time_zone") return { message: "Invalid input", fields: { timezone: ["Unknown IANA time zone."] } };
+  if (err instanceof RuleViolation && err.rule === "self_merge") return { message: "Invalid input", fields: { from: ["A customer cannot be merged into itself."] } };
+  if (err instanceof Busy) return { message: "The tenant's ledger kept changing during the rebuild; try again." };
+  return undefined;
+}
 
 /**
  * The operator API's own envelope (no seed): `{code, message, errors?}` where `code` is
@@ -11,11 +21,12 @@ import { AdminError } from "./schemas";
 export const adminEnvelope: Envelope = {
   error(c, err) {
     if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
+    const e = explain(err, words);
     // A body that is not JSON is a bad body like any other: 422 with a field error.
-    if (err.code === "malformed_body") return c.json({ code: "invalid", message: "Invalid input", errors: { body: ["Must be a JSON object."] } }, 422);
-    const body: Record<string, unknown> = { code: err.code, message: err.message };
-    if (Object.keys(err.fields).length > 0) body.errors = err.fields;
-    return c.json(body, defaultStatus[err.code] as 400);
+    if (e.code === "malformed_body") return c.json({ code: "invalid", message: "Invalid input", errors: { body: ["Must be a JSON object."] } }, 422);
+    const body: Record<string, unknown> = { code: e.code, message: e.message };
+    if (Object.keys(e.fields).length > 0) body.errors = e.fields;
+    return c.json(body, e.status as 400);
   },
   fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
 };

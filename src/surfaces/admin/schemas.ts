@@ -1,21 +1,18 @@
 import { z } from "@hono/zod-openapi";
-import { credentialKinds } from "../../db/schema";
+import { identifierKinds } from "../../core/registry/identifiers";
+import { credentialKinds } from "../../core/tenants/credentials";
 
-export const IdParam = z.object({
-  id: z
+/** A numeric path parameter (digits only). */
+const numericParam = (name: string, description?: string) =>
+  z
     .string()
     .regex(/^\d{1,15}$/, "Must be a positive integer.")
     .transform(Number)
-    .openapi({ param: { name: "id", in: "path" }, example: "1" }),
-});
+    .openapi({ param: { name, in: "path" }, description, example: "1" });
 
-export const ClientIdParam = z.object({
-  client_id: z
-    .string()
-    .regex(/^\d{1,15}$/, "Must be a positive integer.")
-    .transform(Number)
-    .openapi({ param: { name: "client_id", in: "path" }, example: "1" }),
-});
+export const IdParam = z.object({ id: numericParam("id") });
+
+export const ClientIdParam = z.object({ client_id: numericParam("client_id") });
 
 export const CreateTenantBody = z
   .object({
@@ -58,3 +55,43 @@ export const AdminError = z
     errors: z.record(z.string(), z.array(z.string())).optional().openapi({ example: { name: ["Required."] } }),
   })
   .openapi("AdminError");
+
+export const MergeParams = z.object({ tenantId: numericParam("tenantId"), survivorId: numericParam("survivorId", "The customer that stays.") });
+
+export const MergeBody = z
+  .object({ from: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: "The duplicate customer to absorb into the survivor.", example: 12 }) })
+  .openapi("MergeCustomers");
+
+const Identifier = z
+  .object({
+    kind: z.enum(identifierKinds),
+    value: z.string(),
+    qualifier: z.string().nullable().openapi({ description: "A document's type." }),
+  })
+  .openapi("AdminIdentifier");
+
+export const AdminCustomer = z
+  .object({
+    id: z.number().int().openapi({ example: 11 }),
+    channel: z.string().openapi({ description: "The surface that first registered the customer.", example: "kiosk" }),
+    name: z.string().nullable(),
+    paternalSurname: z.string().nullable(),
+    maternalSurname: z.string().nullable(),
+    lastName: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    address: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    identifiers: z.array(Identifier).openapi({ description: "Active keys other than cards and tags, oldest first per kind." }),
+    createdAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+    updatedAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+  })
+  .openapi("AdminCustomer");
+
+export const RebuildResult = z
+  .object({
+    transactions: z.number().int().openapi({ description: "Ledger transactions read." }),
+    storeRows: z.number().int().openapi({ description: "(day, store) counter rows written." }),
+    productRows: z.number().int().openapi({ description: "(day, store, product) counter rows written." }),
+  })
+  .openapi("ReportRebuildResult");

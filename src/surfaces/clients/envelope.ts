@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { DomainError, type DomainErrorCode } from "../../core/errors";
-import { groupByField, valueAt, type Envelope } from "../../http/envelope";
-import { defaultStatus } from "../../http/errors";
+import { DomainError, type DomainErrorCode, IdentifierConflict, NotFound } from "../../core/errors";
+import { type Envelope, explain, groupByField, valueAt, type Wording } from "../../http/envelope";
 import { errorResponses } from "../../http/openapi";
 
 /** The message of each failure whose text does not come from this surface's own code. */
@@ -16,20 +15,33 @@ const messages: Partial<Record<DomainErrorCode, string>> = {
   unavailable: "Servicio no disponible",
 };
 
+/** The core's errors in this contract's words: a missing client, and the one key this contract keeps unique. */
+function words(err: DomainError): Wording | undefined {
+  if (err instanceof NotFound) return { message: "Cliente no encontrado" };
+  if (err instanceof IdentifierConflict && err.kind === "client_code") return { message: "Ya existe un cliente con ese codigoCliente" };
+  return undefined;
+}
+
 /**
  * Seed 001's system (Spring, `TransactionResponse`): `{success:false, code, message,
  * data:null}` with the HTTP status in `code`, plus `errors` (field -> messages) on 422.
- * Messages are Spanish: this surface's own (400 parameter format, 409 duplicates) pass
- * through; a 404 is "Cliente no encontrado" except for paths no route serves.
+ * Messages are Spanish: this surface's own (400 parameter format, 409 duplicates, 404 for
+ * a client) pass through; a path no route serves is "Recurso no encontrado".
  */
 export const clientsEnvelope: Envelope = {
   error(c, err) {
     if (!(err instanceof DomainError)) return c.json({ success: false, code: 500, message: "Error interno del servidor", data: null }, 500);
-    const status = defaultStatus[err.code];
-    const body: Record<string, unknown> = { success: false, code: status, message: messageOf(err), data: null };
-    if (status === 422) body.errors = err.fields;
-    if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="ficha"');
-    return c.json(body, status as 400);
+    const e = explain(err, words);
+    const message =
+      e.code === "rejected" || e.code === "conflict" || (e.code === "not_found" && !e.details.unrouted)
+        ? e.message
+        : e.code === "not_found"
+          ? "Recurso no encontrado"
+          : (messages[e.code] ?? e.message);
+    const body: Record<string, unknown> = { success: false, code: e.status, message, data: null };
+    if (e.status === 422) body.errors = e.fields;
+    if (e.status === 401) c.header("WWW-Authenticate", 'Bearer realm="ficha"');
+    return c.json(body, e.status as 400);
   },
   // An absent or null field is "obligatorio" whatever rule it failed (an enum reports a missing value as a bad one).
   fieldErrors: (issues, input) =>
@@ -37,13 +49,6 @@ export const clientsEnvelope: Envelope = {
       issue.path.length === 0 ? "El cuerpo debe ser un objeto JSON" : valueAt(input, issue.path) == null ? "El campo es obligatorio" : issue.message,
     ),
 };
-
-function messageOf(err: DomainError): string {
-  if (err.code === "rejected" || err.code === "conflict") return err.message;
-  // sealSurface's fallback (an unknown path or method) is not about a client; every other 404 here is.
-  if (err.code === "not_found") return err.details.unrouted ? "Recurso no encontrado" : "Cliente no encontrado";
-  return messages[err.code] ?? err.message;
-}
 
 export const ClientesError = z
   .object({
@@ -59,5 +64,4 @@ export const ClientesError = z
   .openapi("ClientesError");
 
 /** Error responses in this surface's envelope, for route definitions. */
-export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) =>
-  errorResponses(ClientesError, descriptions);
+export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) => errorResponses(ClientesError, descriptions);

@@ -1,11 +1,14 @@
-import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
+import { defineRoutes, jsonBody, jsonContent } from "../../http/openapi";
 import { clientsErrors } from "./envelope";
 import { ClienteDeleted, ClientePage, ClienteRequest, ClienteResponse, ClienteUpdateRequest, IdParam, MAX_PAGE_SIZE, PageQuery } from "./schemas";
-import { jsonBody, jsonContent } from "../../http/openapi";
 
-const tags = ["Clients: field-service clients"];
-const security = [{ bearerAuth: [] }];
+const route = defineRoutes({
+  tags: ["Clients: field-service clients"],
+  security: [{ bearerAuth: [] }],
+  middleware: [bearerAuth],
+  errors: clientsErrors({ 401: "Missing, invalid or expired token." }),
+});
 
 const envelopeNote =
   "Successes are the bare objects the contract documents (a page, a ClienteResponse); errors are `{success:false, code, message, data:null}` " +
@@ -13,15 +16,14 @@ const envelopeNote =
 const idNote = "`{id}` is digits only; anything else -> 400 \"El parámetro 'id' no tiene un formato válido\".";
 const bodyNote =
   "Strings are trimmed; a blank optional field is stored as null; unknown fields are ignored. " +
-  "`codigoCliente` and `numeroDocumento` are each unique among the tenant's active customers (whatever surface registered them): " +
-  "a duplicate -> 409 \"Ya existe un cliente con ese codigoCliente\" / \"Ya existe un cliente con ese numeroDocumento\". " +
-  "A deleted client's code and document are free again.";
+  "`codigoCliente` is unique among the tenant's active customers (whatever surface registered them): a duplicate -> 409 " +
+  "\"Ya existe un cliente con ese codigoCliente\"; a deleted client's code is free again. `numeroDocumento` is not unique, as in the seed's system: " +
+  "one company's tax number may hold several clients (service sites). The kiosk, the sales back office and the loyalty ledger, which find a " +
+  "customer by document, answer its oldest active holder.";
 
-export const listClientsRoute = createRoute({
+export const listClientsRoute = route({
   method: "get",
   path: "/api/clientes",
-  tags,
-  security,
   summary: "List active clients",
   description: [
     "Active clients (`vigente = true`) of the caller's tenant, ordered by id, as a Spring page:",
@@ -33,34 +35,32 @@ export const listClientsRoute = createRoute({
     "so a page reads O(size) rows however many clients there are.",
     envelopeNote,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { query: PageQuery },
   responses: {
     200: { description: "One page of clients.", ...jsonContent(ClientePage) },
-    ...clientsErrors({ 400: "Malformed or out-of-range `page` / `size`.", 401: "Missing, invalid or expired token." }),
+    ...clientsErrors({ 400: "Malformed or out-of-range `page` / `size`." }),
   },
 });
 
-export const getClientRoute = createRoute({
+export const getClientRoute = route({
   method: "get",
   path: "/api/clientes/{id}",
-  tags,
-  security,
   summary: "Get a client",
-  description: ["An active client of the caller's tenant.", idNote, envelopeNote].join(" "),
-  middleware: [bearerAuth] as const,
+  description: [
+    "An active client of the caller's tenant. The id of a client an operator merged into another answers as that other one (its own id in the body).",
+    idNote,
+    envelopeNote,
+  ].join(" "),
   request: { params: IdParam },
   responses: {
     200: { description: "The client.", ...jsonContent(ClienteResponse) },
-    ...clientsErrors({ 400: "`id` is not digits only.", 401: "Missing, invalid or expired token.", 404: "No active client with this id in the tenant." }),
+    ...clientsErrors({ 400: "`id` is not digits only.", 404: "No active client with this id in the tenant." }),
   },
 });
 
-export const createClientRoute = createRoute({
+export const createClientRoute = route({
   method: "post",
   path: "/api/clientes",
-  tags,
-  security,
   summary: "Create a client",
   description: [
     "Creates an active client; 201 with the client and `Location: /api/clientes/{id}`.",
@@ -69,14 +69,12 @@ export const createClientRoute = createRoute({
     bodyNote,
     envelopeNote,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { body: jsonBody(ClienteRequest) },
   responses: {
     201: { description: "Created.", ...jsonContent(ClienteResponse) },
     ...clientsErrors({
       400: "The body is not valid JSON.",
-      401: "Missing, invalid or expired token.",
-      409: "`codigoCliente` or `numeroDocumento` already belongs to an active customer of the tenant.",
+      409: "`codigoCliente` already belongs to an active customer of the tenant.",
       413: "Body larger than MAX_BODY_BYTES.",
       415: "Content type is not application/json.",
       422: "Invalid fields; `errors` lists them.",
@@ -84,11 +82,9 @@ export const createClientRoute = createRoute({
   },
 });
 
-export const updateClientRoute = createRoute({
+export const updateClientRoute = route({
   method: "put",
   path: "/api/clientes/{id}",
-  tags,
-  security,
   summary: "Update a client (partial)",
   description: [
     "Only the fields sent change; `null` (or a blank string) clears an optional field (direccion, telefono, email, contactoRepresentante);",
@@ -100,15 +96,13 @@ export const updateClientRoute = createRoute({
     bodyNote,
     envelopeNote,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { params: IdParam, body: jsonBody(ClienteUpdateRequest) },
   responses: {
     200: { description: "The updated client.", ...jsonContent(ClienteResponse) },
     ...clientsErrors({
       400: "`id` is not digits only, or the body is not valid JSON.",
-      401: "Missing, invalid or expired token.",
       404: "No active client with this id in the tenant.",
-      409: "`codigoCliente` or `numeroDocumento` already belongs to another active customer of the tenant.",
+      409: "`codigoCliente` already belongs to another active customer of the tenant.",
       413: "Body larger than MAX_BODY_BYTES.",
       415: "Content type is not application/json.",
       422: "Invalid fields; `errors` lists them.",
@@ -116,11 +110,9 @@ export const updateClientRoute = createRoute({
   },
 });
 
-export const deleteClientRoute = createRoute({
+export const deleteClientRoute = route({
   method: "delete",
   path: "/api/clientes/{id}",
-  tags,
-  security,
   summary: "Delete a client (soft)",
   description: [
     "Sets `vigente = false`; the record stays in the database but no longer appears anywhere in this API",
@@ -128,10 +120,9 @@ export const deleteClientRoute = createRoute({
     "Answers 200 with the seed system's success envelope `{success:true, code:200, message:\"Cliente eliminado correctamente\", data:null}`.",
     idNote,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { params: IdParam },
   responses: {
     200: { description: "Deleted.", ...jsonContent(ClienteDeleted) },
-    ...clientsErrors({ 400: "`id` is not digits only.", 401: "Missing, invalid or expired token.", 404: "No active client with this id in the tenant." }),
+    ...clientsErrors({ 400: "`id` is not digits only.", 404: "No active client with this id in the tenant." }),
   },
 });

@@ -1,13 +1,39 @@
 import { z } from "@hono/zod-openapi";
-import { clientDocumentTypes, clientTypes, documentNumberProblem, type ClientDocumentType } from "../../core/clients";
 
 /** Page sizes above this are served as pages of this size (the response's `size` says so). */
 export const MAX_PAGE_SIZE = 100;
+
+export const clientTypes = ["PERSONA", "EMPRESA", "OTRO"] as const;
+export type ClientType = (typeof clientTypes)[number];
+
+/** The contract's four document types; the registry's others (CC, NIT, PASAPORTE from sales) read as OTRO. */
+export const clientDocumentTypes = ["RUC", "DNI", "CE", "OTRO"] as const;
+export type ClientDocumentType = (typeof clientDocumentTypes)[number];
 
 const REQUIRED = "El campo es obligatorio";
 const NOT_TEXT = "Debe ser un texto";
 const tooLong = (max: number) => `Debe tener como máximo ${max} caracteres`;
 const badParameter = (name: string) => `El parámetro '${name}' no tiene un formato válido`;
+
+/** Why `number` is not a valid document number of `type` (null when it is). */
+export function documentNumberProblem(type: ClientDocumentType, number: string): string | null {
+  switch (type) {
+    case "RUC":
+      return /^\d{11}$/.test(number) ? null : "El RUC debe tener exactamente 11 dígitos";
+    case "DNI":
+      return /^\d{8}$/.test(number) ? null : "El DNI debe tener exactamente 8 dígitos";
+    case "CE":
+      return /^[A-Za-z0-9]{9,12}$/.test(number) ? null : "El CE debe tener entre 9 y 12 caracteres alfanuméricos";
+    case "OTRO":
+      return number.length >= 1 && number.length <= 20 ? null : "El documento debe tener entre 1 y 20 caracteres";
+  }
+}
+
+/** How a stored document type reads in this contract: its own four values, anything else as the catch-all OTRO. */
+export function clientDocumentType(stored: string | null): ClientDocumentType | null {
+  if (stored === null) return null;
+  return (clientDocumentTypes as readonly string[]).includes(stored) ? (stored as ClientDocumentType) : "OTRO";
+}
 
 /** A required string: trimmed, not blank, at most `max` characters. */
 const requiredText = (max: number, example: string) =>
@@ -28,7 +54,8 @@ const fields = {
   tipoCliente: z.enum(clientTypes, { error: `Debe ser uno de: ${clientTypes.join(", ")}` }).openapi({ example: "EMPRESA" }),
   tipoDocumento: z.enum(clientDocumentTypes, { error: `Debe ser uno de: ${clientDocumentTypes.join(", ")}` }).openapi({ example: "RUC" }),
   numeroDocumento: requiredText(20, "20512345678").openapi({
-    description: "RUC: 11 dígitos; DNI: 8 dígitos; CE: 9 a 12 caracteres alfanuméricos; OTRO: 1 a 20 caracteres. Único entre los clientes activos del tenant.",
+    description:
+      "RUC: 11 dígitos; DNI: 8 dígitos; CE: 9 a 12 caracteres alfanuméricos; OTRO: 1 a 20 caracteres. Varios clientes pueden compartirlo (una empresa con varias sedes).",
   }),
   codigoCliente: requiredText(50, "CLI042").openapi({ description: "Código interno, único entre los clientes activos del tenant." }),
   direccion: optionalText(200, "Av. Principal 123, Lima"),
@@ -55,8 +82,7 @@ function checkDocumentPair(value: { tipoDocumento?: ClientDocumentType; numeroDo
   if (problem) ctx.addIssue({ code: "custom", path: ["numeroDocumento"], message: problem });
 }
 const pairParsed = {
-  when: (payload: z.core.ParsePayload) =>
-    !payload.issues.some((i) => !i.path?.length || i.path[0] === "tipoDocumento" || i.path[0] === "numeroDocumento"),
+  when: (payload: z.core.ParsePayload) => !payload.issues.some((i) => !i.path?.length || i.path[0] === "tipoDocumento" || i.path[0] === "numeroDocumento"),
 };
 
 const seedExample = {
@@ -71,10 +97,7 @@ const seedExample = {
   contactoRepresentante: "Carlos Mendoza",
 } as const;
 
-export const ClienteRequest = z
-  .object(fields)
-  .superRefine(checkDocumentPair, pairParsed)
-  .openapi("ClienteRequest", { example: seedExample });
+export const ClienteRequest = z.object(fields).superRefine(checkDocumentPair, pairParsed).openapi("ClienteRequest", { example: seedExample });
 
 export const ClienteUpdateRequest = z
   .object({

@@ -1,23 +1,36 @@
 import { z } from "@hono/zod-openapi";
-import { DomainError } from "../../core/errors";
-import type { Envelope } from "../../http/envelope";
+import { Busy, CustomerInactive, type DomainError, IdentifierConflict, IdentifierMismatch } from "../../core/errors";
+import type { Envelope, Wording } from "../../http/envelope";
 import { laravelEnvelope } from "../../http/laravel";
 import { errorResponses } from "../../http/openapi";
 
 /** Seed 000's 503: registrations have nowhere to land. */
 export const NO_DESTINATION_MESSAGE = "The system has no destination client configured for VLT registrations. Contact support.";
 
-const laravel = laravelEnvelope({ useDomainMessage: (status) => status === 503 });
-
 /**
- * Seed 000 documents a Laravel back end: `{message, errors:{field:[msg]}}` on 422,
- * `{message}` otherwise. The seed lists 422/429/503/500 only, so a registration whose
- * keys contradict the registry (a conflict) is a 422 naming the field, which kiosks
+ * The core's errors in this contract's words. The seed lists 422/429/503/500 only, so a
+ * registration whose keys contradict the registry is a 422 naming the field, which kiosks
  * already handle, rather than an undocumented 409.
  */
+function words(err: DomainError): Wording | undefined {
+  if (err instanceof IdentifierConflict) return { status: 422, fields: { dni: ["The dni belongs to a different client than the codigoClienteVLT."] } };
+  if (err instanceof IdentifierMismatch) return { status: 422, fields: { dni: ["The dni does not match the document of the client with this codigoClienteVLT."] } };
+  if (err instanceof CustomerInactive) return { status: 422, fields: { codigoClienteVLT: ["The codigoClienteVLT belongs to a deactivated client."] } };
+  if (err instanceof Busy) {
+    return {
+      message: err.resource === "card" ? "The card is being registered by another request; try again." : "Concurrent registrations for this client; try again.",
+    };
+  }
+  return undefined;
+}
+
+const laravel = laravelEnvelope({ words, useOwnMessage: (status) => status === 503 });
+
+const NOT_AN_OBJECT = "The request body must be a valid JSON object.";
+
+/** Seed 000 documents a Laravel back end: `{message, errors:{field:[msg]}}` on 422, `{message}` otherwise. */
 export const kioskEnvelope: Envelope = {
-  error: (c, err) =>
-    laravel.error(c, err instanceof DomainError && err.code === "conflict" ? new DomainError("invalid", err.message, err.fields) : err),
+  error: laravel.error,
   fieldErrors(issues, input) {
     // A body that is valid JSON but not an object has no fields to name.
     if (issues.some((issue) => issue.path.length === 0)) return { body: [NOT_AN_OBJECT] };
@@ -28,8 +41,6 @@ export const kioskEnvelope: Envelope = {
     );
   },
 };
-
-const NOT_AN_OBJECT = "The request body must be a valid JSON object.";
 
 export const KioskValidationError = z
   .object({

@@ -1,7 +1,7 @@
 import { createSurface, sealSurface } from "../../http/surface";
 import { kioskEnvelope } from "./envelope";
-import { lobbyAuthenticate, lobbyAuthenticateRoute } from "./lobby-authenticate";
-import { register, registerRoute } from "./register";
+import { lobbyAuthenticate, register } from "./handlers";
+import { lobbyAuthenticateRoute, registerRoute } from "./routes";
 
 const prefixes = ["/api/clientes/register", "/api/lobby/*"];
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isCalendarDate } from "../../core/local-time";
+import { isCalendarDate } from "../../core/time";
 
 /** An optional text field: trimmed, and absent when null or empty (Laravel's TrimStrings + ConvertEmptyStringsToNull). */
 const optionalText = (max: number) =>

@@ -1,37 +1,41 @@
 import { createSurface, sealSurface } from "../../http/surface";
 import { loyaltyEnvelope } from "./envelope";
-import { oauthToken, oauthTokenRoute } from "./oauth-token";
 import {
   byCode,
-  byCodeRoute,
-  defaultGroupRoute,
+  createCheckbook,
+  createTransaction,
   findCustomer,
-  findCustomerRoute,
   getDefaultGroup,
   history,
-  historyRoute,
   lots,
-  lotsRoute,
+  oauthToken,
   points,
-  pointsRoute,
-  reloads,
-  reloadsRoute,
-} from "./queries";
-import { productSummary, productSummaryRoute, storeSummary, storeSummaryRoute } from "./reports";
-import {
-  createCheckbook,
-  createCheckbookRoute,
-  createTransaction,
-  createTransactionRoute,
+  productSummary,
   redeemFullBalance,
-  redeemFullBalanceRoute,
+  reloads,
   reverse,
   reverseMany,
+  storeSummary,
+  transfer,
+} from "./handlers";
+import {
+  byCodeRoute,
+  createCheckbookRoute,
+  createTransactionRoute,
+  defaultGroupRoute,
+  findCustomerRoute,
+  historyRoute,
+  lotsRoute,
+  oauthTokenRoute,
+  pointsRoute,
+  productSummaryRoute,
+  redeemFullBalanceRoute,
+  reloadsRoute,
   reverseManyRoute,
   reverseRoute,
-  transfer,
+  storeSummaryRoute,
   transferRoute,
-} from "./transactions";
+} from "./routes";
 
 /** Seed 003's paths; everything under them answers in the loyalty envelope. */
 const prefixes = ["/oauth/*", "/api/transaction/*", "/api/report/*", "/api/batch/*", "/api/group/*", "/api/customer/*"];

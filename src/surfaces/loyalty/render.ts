@@ -1,5 +1,5 @@
-import type { CustomerView, GroupView, LotView, TransactionView } from "../../core/ledger-queries";
-import type { LedgerUnit } from "../../db/schema";
+import type { CustomerView, GroupView, LedgerUnit, LotView, TransactionView } from "../../core/ledger/queries";
+import type { ProductDayRow, StoreDayRow } from "../../core/reports/summaries";
 
 /**
  * Seed 003's renderings: ids as strings, absent values as the string "null", units as
@@ -28,7 +28,7 @@ export function renderAmount(hundredths: number): string {
 
 const orNull = (value: string | number | null | undefined) => (value === null || value === undefined ? "null" : String(value));
 
-const renderGroup = (group: GroupView | null) => (group ? { id: String(group.id), name: group.name, description: group.description } : ("null" as const));
+export const renderGroup = (group: GroupView | null) => (group ? { id: String(group.id), name: group.name, description: group.description } : ("null" as const));
 
 export function renderCustomer(customer: CustomerView) {
   return {
@@ -72,4 +72,67 @@ export function renderLot(lot: LotView) {
   };
 }
 
-export { renderGroup };
+
+/**
+ * The week number the seed's examples show (2018-07-12 -> 27, 2018-07-20 -> 28): MySQL's
+ * `WEEK(date)` in its default mode, i.e. weeks start on Sunday and week 1 is the one with
+ * the year's first Sunday (days before it are week 0), range 0–53. (ISO-8601 would say 28
+ * and 29.)
+ */
+export function reportWeek(date: string): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const dayOfYear = (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86_400_000;
+  const firstSunday = (7 - new Date(Date.UTC(y, 0, 1)).getUTCDay()) % 7;
+  return dayOfYear < firstSunday ? 0 : Math.floor((dayOfYear - firstSunday) / 7) + 1;
+}
+
+/** The entry tier with the units whose earnings count towards tiers, and the tier above it ("null" at the top). */
+export function renderDefaultGroup(group: GroupView, next: GroupView | null) {
+  return { id: String(group.id), name: group.name, description: group.description, group_rules: [renderUnit("POINTS")], next_group: renderGroup(next) };
+}
+
+/** `findByExternalId`'s data: the customer with its stored `data` block, or `exists:false` and nulls. */
+export function renderFoundCustomer(found: { id: number; externalId: string; name: string | null; data: unknown } | null) {
+  return found
+    ? { exists: true, id: found.id, external_id: found.externalId, name: found.name, data: found.data }
+    : { exists: false, id: null, external_id: null, name: null, data: null };
+}
+
+/** Hundredths as a number of points (two decimals at most). */
+const inPoints = (hundredths: number) => hundredths / 100;
+
+export function renderStoreDay({ date, store, counters: n }: StoreDayRow) {
+  return {
+    date,
+    week: reportWeek(date),
+    store: store ?? "null",
+    preregisteredPos: n.preregisteredPos,
+    subscribedAfterPos: n.subscribedAfterPos,
+    registeredApp: n.registeredApp,
+    registeredWeb: n.registeredWeb,
+    referrals: n.referrals,
+    pointEarnedOrders: inPoints(n.pointEarnedOrders),
+    pointEarnedCoupons: inPoints(n.pointEarnedCoupons),
+    pointEarnedBalance: inPoints(n.pointEarnedBalance),
+    pointRedeemed: inPoints(n.pointRedeemed),
+    pointExpired: inPoints(n.pointExpired),
+    pointReversedCoupon: inPoints(n.pointReversedCoupon),
+    pointReversedOrder: inPoints(n.pointReversedOrder),
+  };
+}
+
+export function renderProductDay({ date, store, product, counters: n }: ProductDayRow) {
+  return {
+    date,
+    week: reportWeek(date),
+    store: store ?? "null",
+    codProduct: product,
+    numOrders: n.numOrders,
+    numProducts: n.numProducts,
+    pointRedeemed: inPoints(n.pointRedeemed),
+    pointEarnedOrders: inPoints(n.pointEarnedOrders),
+    pointEarnedCoupons: inPoints(n.pointEarnedCoupons),
+    pointEarnedBalance: inPoints(n.pointEarnedBalance),
+    numRedeemed: n.numRedeemed,
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { isCalendarDate } from "../../core/local-time";
+import { REPORT_MAX_DAYS } from "../../core/reports/summaries";
+import { addDays, isCalendarDate } from "../../core/time";
 
 /**
  * Seed 003's request and response shapes. Amounts arrive as JSON numbers with at most
@@ -216,3 +217,82 @@ export const FoundCustomer = z
     data: z.object({ exists: z.boolean(), id: z.number().nullable(), external_id: z.string().nullable(), name: z.string().nullable(), data: z.unknown() }),
   })
   .openapi("LoyaltyFoundCustomer");
+
+const bothDates = (q: { startDate: string; endDate: string }) => isCalendarDate(q.startDate) && isCalendarDate(q.endDate);
+
+
+export const ReportQuery = z
+  .object({
+    startDate: QueryDate.openapi({ type: "string", example: "2018-07-01" }),
+    endDate: QueryDate.openapi({ type: "string", example: "2018-07-30" }),
+  })
+  // Each rule holds vacuously until both dates are valid (their own errors are reported first).
+  .refine((q) => !bothDates(q) || q.startDate <= q.endDate, { path: ["endDate"], error: "The endDate field must be a date after or equal to startDate." })
+  .refine((q) => !bothDates(q) || addDays(q.startDate, REPORT_MAX_DAYS - 1) >= q.endDate, {
+    path: ["endDate"],
+    error: `The date range must not exceed ${REPORT_MAX_DAYS} days.`,
+  });
+
+
+export const StoreDay = z
+  .object({
+    date: z.string(),
+    week: z.number().int(),
+    store: z.string(),
+    preregisteredPos: z.number().int(),
+    subscribedAfterPos: z.number().int(),
+    registeredApp: z.number().int(),
+    registeredWeb: z.number().int(),
+    referrals: z.number().int(),
+    pointEarnedOrders: z.number(),
+    pointEarnedCoupons: z.number(),
+    pointEarnedBalance: z.number(),
+    pointRedeemed: z.number(),
+    pointExpired: z.number(),
+    pointReversedCoupon: z.number(),
+    pointReversedOrder: z.number(),
+  })
+  .openapi("LoyaltyStoreDaySummary");
+
+
+export const ProductDay = z
+  .object({
+    date: z.string(),
+    week: z.number().int(),
+    store: z.string(),
+    codProduct: z.string(),
+    numOrders: z.number().int(),
+    numProducts: z.number().int(),
+    pointRedeemed: z.number(),
+    pointEarnedOrders: z.number(),
+    pointEarnedCoupons: z.number(),
+    pointEarnedBalance: z.number(),
+    numRedeemed: z.number().int(),
+  })
+  .openapi("LoyaltyProductDaySummary");
+
+
+export const TokenRequest = z
+  .object({
+    grant_type: z.string().max(64).openapi({ example: "client_credentials" }),
+    client_id: z
+      .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,15}$/).transform(Number)], {
+        error: "The client_id field must be a number.",
+      })
+      .optional()
+      .openapi({ type: "number", example: 1 }),
+    client_secret: z.string().max(512).optional().openapi({ example: "ghVW0PVbKRRBCo8uRt..." }),
+  })
+  .openapi("TokenRequest", {
+    example: { grant_type: "client_credentials", client_id: 1, client_secret: "ghVW0PVbKRRBCo8uRt..." },
+  });
+
+
+export const TokenResponse = z
+  .object({
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int().openapi({ example: 31536000 }),
+    access_token: z.string().openapi({ example: "yJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImp0aSI6Ij..." }),
+  })
+  .openapi("TokenResponse");
+

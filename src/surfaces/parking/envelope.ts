@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { DomainError } from "../../core/errors";
-import { groupByField, isMissing, type Envelope } from "../../http/envelope";
-import { defaultStatus } from "../../http/errors";
+import { Busy, DomainError, IdentifierConflict, IdentifierMismatch, NotFound, RuleViolation, TagActive } from "../../core/errors";
+import { type Envelope, explain, groupByField, isMissing, type Wording } from "../../http/envelope";
 import { errorResponses } from "../../http/openapi";
 
 /** NestJS's `error` names per status. */
@@ -14,6 +13,19 @@ const reasons: Record<number, string> = {
   503: "Service Unavailable",
 };
 
+/** The core's errors in this contract's words (the seed's own 409 sentence, typo included). */
+function words(err: DomainError): Wording | undefined {
+  if (err instanceof TagActive) return { message: `User with ID ${err.holderId} sticket active` };
+  if (err instanceof IdentifierConflict) return { message: `User with refId ${err.detail.value ?? ""} already exists` };
+  if (err instanceof IdentifierMismatch) return { status: 400, message: `Customer with ID ${err.detail.customerId} does not have refId ${err.detail.value}` };
+  if (err instanceof RuleViolation && err.rule === "one_tag_only") {
+    return { status: 400, fields: { tags: [`tags must contain no more than ${err.detail.limit ?? 1} elements unless isUnlimited is true`] } };
+  }
+  if (err instanceof NotFound) return { message: "Customer not found" };
+  if (err instanceof Busy) return { message: "The tag is busy; retry later" };
+  return undefined;
+}
+
 /**
  * Seed 002's system is NestJS: errors are `{statusCode, message, error}`, 401 is
  * `{statusCode:401, message:"Unauthorized"}` and a 500 is `{statusCode:500,
@@ -24,10 +36,11 @@ const reasons: Record<number, string> = {
 export const parkingEnvelope: Envelope = {
   error(c, err) {
     if (!(err instanceof DomainError)) return c.json({ statusCode: 500, message: "Internal server error" }, 500);
-    const status = err.code === "invalid" ? 400 : defaultStatus[err.code];
+    const e = explain(err, words);
+    const status = e.code === "invalid" ? 400 : e.status;
     if (status === 401) return c.json({ statusCode: 401, message: "Unauthorized" }, 401);
-    const fieldMessages = Object.values(err.fields).flat();
-    const message = fieldMessages.length > 0 ? fieldMessages : err.message;
+    const fieldMessages = Object.values(e.fields).flat();
+    const message = fieldMessages.length > 0 ? fieldMessages : e.message;
     return c.json({ statusCode: status, message, error: reasons[status] ?? "Error" }, status as 400);
   },
   fieldErrors: (issues, input) => groupByField(issues, (issue, field) => (isMissing(issue, input) ? `${field} should not be empty` : validatorMessage(issue, field))),

@@ -1,19 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { bindVehicleTags, cancelVehicleTags, createParkingCustomer, listVehicleTags, tagLockName, type TagLockFor } from "../../core/vehicle-tags";
-import { meteredStub } from "../../durable/stubs";
+import { bindVehicleTags, cancelVehicleTags, createTaggedCustomer, listVehicleTags } from "../../core/cards/vehicle-tags";
 import type { AppEnv } from "../../http/app-env";
+import { renderCancelled, renderCreated } from "./render";
 import type { addCustomerRoute, addTagsRoute, cancelTagsRoute, listTagsRoute } from "./routes";
-
-/** The CardLock of each tag code of the caller's tenant, counted in Server-Timing. */
-function tagLocks(c: Context<AppEnv>): TagLockFor {
-  const tenantId = c.get("principal").tenantId;
-  return (code) => meteredStub(c.env.CARD_LOCK, tagLockName(tenantId, code), c.get("meter"));
-}
 
 export const addCustomer: RouteHandler<typeof addCustomerRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const created = await createParkingCustomer(c.get("db"), c.get("principal").tenantId, tagLocks(c), {
+  const created = await createTaggedCustomer(c.get("db"), c.get("locks"), c.get("principal").tenantId, {
     email: body.email,
     phone: body.phone,
     name: body.name,
@@ -22,7 +15,7 @@ export const addCustomer: RouteHandler<typeof addCustomerRoute, AppEnv> = async 
     refId: body.refId,
     tags: body.tags ?? [],
   });
-  return c.json({ customer: created.customerId, tags: created.tags.map((t) => ({ tag: t.tag, status: t.done })) }, 201);
+  return c.json({ customer: created.customerId, tags: renderCreated(created.tags) }, 201);
 };
 
 export const listTags: RouteHandler<typeof listTagsRoute, AppEnv> = async (c) => {
@@ -34,13 +27,13 @@ export const listTags: RouteHandler<typeof listTagsRoute, AppEnv> = async (c) =>
 export const addTags: RouteHandler<typeof addTagsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const ref = { refId: body.customer.refId, id: body.customer.id ?? undefined };
-  const bound = await bindVehicleTags(c.get("db"), c.get("principal").tenantId, tagLocks(c), ref, body.tags);
-  return c.json({ customer: bound.customerId, tagsCreate: bound.tags.map((t) => ({ tag: t.tag, status: t.done })) }, 201);
+  const bound = await bindVehicleTags(c.get("db"), c.get("locks"), c.get("principal").tenantId, ref, body.tags);
+  return c.json({ customer: bound.customerId, tagsCreate: renderCreated(bound.tags) }, 201);
 };
 
 export const cancelTags: RouteHandler<typeof cancelTagsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const ref = { refId: body.customer.refId, id: body.customer.id ?? undefined };
   const cancelled = await cancelVehicleTags(c.get("db"), c.get("principal").tenantId, ref, body.tags);
-  return c.json({ customer: cancelled.customerId, tagsCancell: cancelled.tags.map((t) => ({ tag: t.tag, cancell: t.done })) }, 200);
+  return c.json({ customer: cancelled.customerId, tagsCancell: renderCancelled(cancelled.tags) }, 200);
 };

@@ -1,11 +1,14 @@
-import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
+import { defineRoutes, jsonBody } from "../../http/openapi";
 import { parkingErrors } from "./envelope";
 import { AddCustomerBody, AddCustomerResponse, AddTagsResponse, CancelTagsResponse, ListTagsBody, MAX_TAGS_PER_REQUEST, TagList, TagsBody } from "./schemas";
-import { jsonBody } from "../../http/openapi";
 
-const tags = ["Parking: customers and vehicle tags"];
-const security = [{ bearerAuth: [] }];
+const route = defineRoutes({
+  tags: ["Parking: customers and vehicle tags"],
+  security: [{ bearerAuth: [] }],
+  middleware: [bearerAuth],
+  errors: parkingErrors({ 401: "Missing, bad or revoked token.", 413: "Body too large.", 415: "Content type is not JSON." }),
+});
 
 const common = [
   "Tenant from the Bearer token; another tenant's customers do not exist here.",
@@ -14,13 +17,13 @@ const common = [
   "Bad bodies (missing or ill-typed fields, over-long strings, malformed JSON) -> 400 with NestJS ValidationPipe's `message: [..]`.",
 ].join(" ");
 
-const refRule = "If `customer.id` is given and is not the id of the customer `customer.refId` names -> 400, nothing written.";
+const refRule =
+  "If `customer.id` is given and is not the id of the customer `customer.refId` names -> 400, nothing written " +
+  "(the id of a customer an operator merged into another names that other one).";
 
-export const addCustomerRoute = createRoute({
+export const addCustomerRoute = route({
   method: "post",
   path: "/api/v3/business/customer/add",
-  tags,
-  security,
   summary: "Create Client",
   description: [
     "Creates a customer (keyed by the operator's `refId`) and binds its tags, all in one write; answers 201 (NestJS's default for POST).",
@@ -31,51 +34,39 @@ export const addCustomerRoute = createRoute({
     "`email` must be an email address. The customer is the tenant's customer on every surface.",
     common,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { body: jsonBody(AddCustomerBody) },
   responses: {
     201: { description: "Customer created.", content: { "application/json": { schema: AddCustomerResponse } } },
     ...parkingErrors({
       400: "Invalid body.",
-      401: "Missing, bad or revoked token.",
       409: "`refId` already used in the tenant, or a tag active on another customer.",
-      413: "Body too large.",
-      415: "Content type is not JSON.",
       503: "A tag is locked by another request for too long; retry.",
     }),
   },
 });
 
-export const listTagsRoute = createRoute({
+export const listTagsRoute = route({
   method: "post",
   path: "/api/v3/business/tag/list",
-  tags,
-  security,
   summary: "Get All Tags",
   description: [
     "The customer's active tags, oldest first (cancelled tags are not listed); answers 200.",
     "Unknown `refId` -> 404. If `customerId` is given and is not the id of the customer `refId` names -> 400.",
     common,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { body: jsonBody(ListTagsBody) },
   responses: {
     200: { description: "Active tags.", content: { "application/json": { schema: TagList } } },
     ...parkingErrors({
       400: "Invalid body, or `customerId` disagrees with `refId`.",
-      401: "Missing, bad or revoked token.",
       404: "Unknown customer.",
-      413: "Body too large.",
-      415: "Content type is not JSON.",
     }),
   },
 });
 
-export const addTagsRoute = createRoute({
+export const addTagsRoute = route({
   method: "post",
   path: "/api/v3/business/tag/add",
-  tags,
-  security,
   summary: "Create Tags User",
   description: [
     "Binds tags to an existing customer; answers 201.",
@@ -89,27 +80,21 @@ export const addTagsRoute = createRoute({
     refRule,
     common,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { body: jsonBody(TagsBody) },
   responses: {
     201: { description: "Tags bound (see `status`).", content: { "application/json": { schema: AddTagsResponse } } },
     ...parkingErrors({
       400: "Invalid body, or `customer.id` disagrees with `customer.refId`.",
-      401: "Missing, bad or revoked token.",
       404: "Unknown customer.",
       409: "Tag active on another customer, or the customer already has its one active sticker.",
-      413: "Body too large.",
-      415: "Content type is not JSON.",
       503: "A tag is locked by another request for too long; retry.",
     }),
   },
 });
 
-export const cancelTagsRoute = createRoute({
+export const cancelTagsRoute = route({
   method: "put",
   path: "/api/v3/business/tag/cancel",
-  tags,
-  security,
   summary: "Cancel Tag",
   description: [
     "Cancels tags of a customer; answers 200. `tagsCancell[].cancell` is true when a tag with that code and plate was active on",
@@ -119,16 +104,12 @@ export const cancelTagsRoute = createRoute({
     refRule,
     common,
   ].join(" "),
-  middleware: [bearerAuth] as const,
   request: { body: jsonBody(TagsBody) },
   responses: {
     200: { description: "Tags cancelled (see `cancell`).", content: { "application/json": { schema: CancelTagsResponse } } },
     ...parkingErrors({
       400: "Invalid body, or `customer.id` disagrees with `customer.refId`.",
-      401: "Missing, bad or revoked token.",
       404: "Unknown customer.",
-      413: "Body too large.",
-      415: "Content type is not JSON.",
     }),
   },
 });

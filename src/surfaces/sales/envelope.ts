@@ -1,9 +1,19 @@
 import type { z } from "zod";
-import type { FieldErrors } from "../../core/errors";
-import { groupByField, valueAt, type Envelope } from "../../http/envelope";
+import { type DomainError, type FieldErrors, IdentifierConflict, NotFound } from "../../core/errors";
+import { type Envelope, groupByField, valueAt, type Wording } from "../../http/envelope";
 import { laravelEnvelope, laravelFieldErrors } from "../../http/laravel";
-import { SalesError } from "./schemas";
 import { errorResponses } from "../../http/openapi";
+import { SalesError } from "./schemas";
+
+export const TAKEN = "The documento has already been taken.";
+export const CLIENT_NOT_FOUND = "client not found";
+
+/** The core's errors in this contract's words: a document already held is Laravel's `unique` failure. */
+function words(err: DomainError): Wording | undefined {
+  if (err instanceof IdentifierConflict && err.kind === "document") return { status: 422, fields: { documento: [TAKEN] } };
+  if (err instanceof NotFound) return { message: CLIENT_NOT_FOUND };
+  return undefined;
+}
 
 /** Fields checked by Laravel's `exists` rule: any present value that is not a catalogue id reads "The selected X is invalid.". */
 const catalogueFields = new Set(["id_tipo_cliente", "id_tipo_documento"]);
@@ -31,7 +41,7 @@ export function salesFieldErrors(issues: readonly z.core.$ZodIssue[], input: unk
  * with existing sales records").
  */
 export const salesEnvelope: Envelope = {
-  ...laravelEnvelope({ useDomainMessage: (status) => status === 404 || status === 409 }),
+  ...laravelEnvelope({ words, useOwnMessage: (status) => status === 404 || status === 409 }),
   fieldErrors: salesFieldErrors,
 };
 

@@ -1,9 +1,10 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { DomainError, invalid, notFound, type FieldErrors } from "../../core/errors";
-import { lookupReferences, type ClientType, type DocumentType, type SalesClientFields } from "../../core/sales";
+import { type FieldErrors, NotFound } from "../../core/errors";
+import { type ClientType, type DocumentType, lookupReferences, type SalesClientFields } from "../../core/sales";
 import type { AppEnv } from "../../http/app-env";
-import { salesFieldErrors } from "./envelope";
+import { invalid } from "../../http/errors";
+import { salesFieldErrors, TAKEN } from "./envelope";
 import { CreateClientBody, SaleBody, UpdateClientBody } from "./schemas";
 
 /**
@@ -13,9 +14,7 @@ import { CreateClientBody, SaleBody, UpdateClientBody } from "./schemas";
  * same function serves the validation hook (schema failed) and the handler (schema passed).
  */
 
-export const TAKEN = "The documento has already been taken.";
 export const UNKNOWN_CLIENT = "The selected documento is invalid.";
-export const CLIENT_NOT_FOUND = "client not found";
 
 /** Same-origin relative paths only: "/x", never "//host", "/\host", a scheme, whitespace or control characters (URL parsers strip tabs). */
 const RELATIVE_PATH = /^\/(?![/\\])[^\\\s\x00-\x1f\x7f]*$/;
@@ -39,7 +38,7 @@ export async function validateClientForm(c: Context<AppEnv>, mode: Mode, raw: un
   const documento = mode.kind === "update" ? mode.documento : fieldValue(CreateClientBody.shape.documento, input.documento, fields.documento);
 
   const refs = await lookupReferences(c.get("db"), c.get("principal").tenantId, { clientTypeId, documentTypeId, documentNumber: documento });
-  if (mode.kind === "update" && refs.customerId === null) throw notFound(CLIENT_NOT_FOUND);
+  if (mode.kind === "update" && refs.customerId === null) throw new NotFound("customer");
 
   if (clientTypeId !== undefined && !refs.clientType) fields.id_tipo_cliente = ["The selected id_tipo_cliente is invalid."];
   if (documentTypeId !== undefined && !refs.documentType) fields.id_tipo_documento = ["The selected id_tipo_documento is invalid."];
@@ -115,7 +114,7 @@ function throwIfAny(fields: FieldErrors, schema: z.ZodObject): void {
   const order = Object.keys(schema.shape);
   const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
   const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b)));
-  throw new DomainError("invalid", "Invalid input", sorted);
+  throw invalid(sorted);
 }
 
 function emptyToNull(value: string | null | undefined): string | null | undefined {

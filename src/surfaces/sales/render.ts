@@ -1,11 +1,14 @@
 import type { Context } from "hono";
-import type { Page, SaleRecord, SalesClient } from "../../core/sales";
+import type { ClientType, DocumentType, Page, SaleRecord, SalesClient } from "../../core/sales";
 import type { AppEnv } from "../../http/app-env";
 
 /** Laravel's JSON timestamp: ISO 8601 UTC with microseconds ("2024-01-15T10:30:00.000000Z"). */
 export function laravelTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
+
+export const renderClientType = (type: ClientType) => ({ id_tipo_cliente: type.id, nombre: type.name });
+export const renderDocumentType = (type: DocumentType) => ({ id_tipo_documento: type.id, codigo: type.code, nombre: type.name });
 
 /** A client as the seed's model serialises it: its attributes, then the loaded relations. */
 export function renderClient(client: SalesClient) {
@@ -19,12 +22,8 @@ export function renderClient(client: SalesClient) {
     correo: client.email,
     created_at: laravelTimestamp(client.createdAt),
     updated_at: laravelTimestamp(client.updatedAt),
-    tipo_cliente: client.clientType && { id_tipo_cliente: client.clientType.id, nombre: client.clientType.name },
-    tipo_documento: client.documentType && {
-      id_tipo_documento: client.documentType.id,
-      codigo: client.documentType.code,
-      nombre: client.documentType.name,
-    },
+    tipo_cliente: client.clientType && renderClientType(client.clientType),
+    tipo_documento: client.documentType && renderDocumentType(client.documentType),
   };
 }
 

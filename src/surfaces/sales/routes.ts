@@ -1,7 +1,6 @@
-import { createRoute } from "@hono/zod-openapi";
 import { bearerAuth } from "../../http/auth";
+import { defineRoutes, jsonBody } from "../../http/openapi";
 import { salesErrors } from "./envelope";
-import { jsonBody } from "../../http/openapi";
 import {
   Cliente,
   CreateClientBody,
@@ -16,8 +15,12 @@ import {
   wrapped,
 } from "./schemas";
 
-const tags = ["Sales: clientes"];
-const security = [{ bearerAuth: [] }];
+const route = defineRoutes({
+  tags: ["Sales: clientes"],
+  security: [{ bearerAuth: [] }],
+  middleware: [bearerAuth],
+  errors: salesErrors({ 401: "Missing, invalid or revoked token." }),
+});
 
 const clientExample = {
   documento: "1234567890",
@@ -46,15 +49,14 @@ const validation =
   "`id_tipo_documento` required and present in their catalogue (`GET /api/sales/tipos-cliente`, `/tipos-documento`; a JSON integer or a digit string); " +
   "`direccion` max 200, `telefono` max 30, `correo` a valid email (local part, `@`, a domain with a dot-separated TLD), max 150 (all three optional; an empty string is stored as null). Strings are trimmed.";
 
-export const listClientsRoute = createRoute({
+export const listClientsRoute = route({
   method: "get",
   path: "/api/sales/clientes",
-  tags,
-  security,
-  middleware: [bearerAuth] as const,
   summary: "List clients",
   description:
-    "The tenant's active customers that hold a document number, in document order (the seed table's primary-key order), each with " +
+    "The tenant's active customers that hold a document number, in document order (the seed table's primary-key order), each document once: " +
+    "when several customers share one (a company's service sites registered through the clients surface), its oldest active holder, the customer " +
+    "the kiosk and the loyalty ledger also find by it. Each with " +
     "`tipo_cliente` and `tipo_documento` loaded (null for a customer registered by another surface without them). " +
     pagination,
   request: { query: PageQuery },
@@ -77,31 +79,25 @@ export const listClientsRoute = createRoute({
         },
       },
     },
-    ...salesErrors({ 401: "Missing, invalid or revoked token.", 422: "Invalid `page` or `per_page`." }),
+    ...salesErrors({ 422: "Invalid `page` or `per_page`." }),
   },
 });
 
-export const getClientRoute = createRoute({
+export const getClientRoute = route({
   method: "get",
   path: "/api/sales/clientes/{documento}",
-  tags,
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Get a client by document",
   description: "A customer of another tenant, or a deleted one, is answered exactly like an absent one: 404 `{\"message\":\"client not found\"}`.",
   request: { params: DocumentoParam },
   responses: {
     200: clientResponse("The client with its client type and document type."),
-    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found" }),
+    ...salesErrors({ 404: "client not found" }),
   },
 });
 
-export const createClientRoute = createRoute({
+export const createClientRoute = route({
   method: "post",
   path: "/api/sales/clientes",
-  tags,
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Create a client",
   description:
     validation +
@@ -115,7 +111,6 @@ export const createClientRoute = createRoute({
   responses: {
     201: clientResponse("Created."),
     ...salesErrors({
-      401: "Missing, invalid or revoked token.",
       413: "Body larger than MAX_BODY_BYTES.",
       415: "Body is not JSON.",
       422: "Validation failed (document taken, invalid email, missing fields, unknown catalogue id, unsafe redirect_to) or malformed JSON.",
@@ -123,12 +118,9 @@ export const createClientRoute = createRoute({
   },
 });
 
-export const updateClientRoute = createRoute({
+export const updateClientRoute = route({
   method: "put",
   path: "/api/sales/clientes/{documento}",
-  tags,
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Update a client",
   description:
     validation +
@@ -140,7 +132,6 @@ export const updateClientRoute = createRoute({
   responses: {
     200: clientResponse("Updated."),
     ...salesErrors({
-      401: "Missing, invalid or revoked token.",
       404: "client not found",
       413: "Body larger than MAX_BODY_BYTES.",
       415: "Body is not JSON.",
@@ -149,12 +140,9 @@ export const updateClientRoute = createRoute({
   },
 });
 
-export const deleteClientRoute = createRoute({
+export const deleteClientRoute = route({
   method: "delete",
   path: "/api/sales/clientes/{documento}",
-  tags,
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Delete a client",
   description:
     "Soft delete (the customer disappears from every surface; its document can be registered again). A client with any sale or separation " +
@@ -163,31 +151,27 @@ export const deleteClientRoute = createRoute({
   request: { params: DocumentoParam },
   responses: {
     204: { description: "Deleted." },
-    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found", 409: "Cannot delete client with existing sales records" }),
+    ...salesErrors({ 404: "client not found", 409: "Cannot delete client with existing sales records" }),
   },
 });
 
-export const listClientSalesRoute = createRoute({
+export const listClientSalesRoute = route({
   method: "get",
   path: "/api/sales/clientes/{documento}/ventas",
   tags: ["Sales: ventas"],
-  security,
-  middleware: [bearerAuth] as const,
   summary: "List a client's sales and separations",
   description: "In recording order. " + pagination,
   request: { params: DocumentoParam, query: PageQuery },
   responses: {
     200: { description: "One page of the client's sales.", content: { "application/json": { schema: paginated(Venta, "VentaPage") } } },
-    ...salesErrors({ 401: "Missing, invalid or revoked token.", 404: "client not found", 422: "Invalid `page` or `per_page`." }),
+    ...salesErrors({ 404: "client not found", 422: "Invalid `page` or `per_page`." }),
   },
 });
 
-export const recordSaleRoute = createRoute({
+export const recordSaleRoute = route({
   method: "post",
   path: "/api/sales/ventas",
   tags: ["Sales: ventas"],
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Record a sale or a separation",
   description:
     "`documento` must be an active client of the tenant (else 422 `The selected documento is invalid.`); `apartamento` required, max 50; " +
@@ -206,7 +190,6 @@ export const recordSaleRoute = createRoute({
       },
     },
     ...salesErrors({
-      401: "Missing, invalid or revoked token.",
       413: "Body larger than MAX_BODY_BYTES.",
       415: "Body is not JSON.",
       422: "Validation failed, or no such client.",
@@ -214,12 +197,10 @@ export const recordSaleRoute = createRoute({
   },
 });
 
-export const listClientTypesRoute = createRoute({
+export const listClientTypesRoute = route({
   method: "get",
   path: "/api/sales/tipos-cliente",
   tags: ["Sales: catálogos"],
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Client types",
   description: "Global catalogue (seeded by migration), in id order.",
   responses: {
@@ -232,16 +213,13 @@ export const listClientTypesRoute = createRoute({
         },
       },
     },
-    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
   },
 });
 
-export const listDocumentTypesRoute = createRoute({
+export const listDocumentTypesRoute = route({
   method: "get",
   path: "/api/sales/tipos-documento",
   tags: ["Sales: catálogos"],
-  security,
-  middleware: [bearerAuth] as const,
   summary: "Document types",
   description: "Global catalogue (seeded by migration), in id order: CC, NIT, CE, PASAPORTE, OTRO.",
   responses: {
@@ -254,6 +232,5 @@ export const listDocumentTypesRoute = createRoute({
         },
       },
     },
-    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
   },
 });

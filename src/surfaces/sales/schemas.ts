@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { saleKinds } from "../../db/schema";
+import { saleKinds } from "../../core/sales";
 
 /**
  * Seed 004's request and response shapes. Strings are trimmed first and an empty

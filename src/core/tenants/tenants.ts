@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { settings, tenants, type Tenant } from "../db/schema";
-import { DomainError, notFound } from "./errors";
+import type { Db } from "../../db/client";
+import { settings, type Tenant, tenants } from "../../db/schema";
+import { NotFound, RuleViolation } from "../errors";
 
 /** True when `zone` is an IANA time zone the runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -15,14 +15,14 @@ export function isTimeZone(zone: string): boolean {
 
 export async function createTenant(db: Db, input: { name: string; timezone?: string }): Promise<Tenant> {
   const timezone = input.timezone ?? "UTC";
-  if (!isTimeZone(timezone)) throw new DomainError("invalid", "Invalid input", { timezone: ["Unknown IANA time zone."] });
+  if (!isTimeZone(timezone)) throw new RuleViolation("unknown_time_zone");
   const [tenant] = await db.insert(tenants).values({ name: input.name, timezone, createdAt: Date.now() }).returning();
   return tenant!;
 }
 
 export async function getTenant(db: Db, id: number): Promise<Tenant> {
   const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
-  if (!tenant) throw notFound("Tenant not found");
+  if (!tenant) throw new NotFound("tenant");
   return tenant;
 }
 

@@ -1,9 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { credentials, type CredentialKind } from "../db/schema";
-import { constantTimeEqual, randomSecret, sha256Hex } from "./crypto";
+import type { Db } from "../../db/client";
+import { type CredentialKind, credentials } from "../../db/schema";
+
+export { type CredentialKind, credentialKinds } from "../../db/schema";
+import { constantTimeEqual, randomSecret, sha256Hex } from "../crypto";
 import { getTenant } from "./tenants";
-import { notFound } from "./errors";
+import { NotFound } from "../errors";
 
 export interface IssuedCredential {
   clientId: number;
@@ -47,7 +49,7 @@ export async function revokeCredential(db: Db, clientId: number): Promise<void> 
     .set({ revokedAt: Date.now() })
     .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
     .returning({ id: credentials.id });
-  if (revoked.length === 0) throw notFound("Credential not found");
+  if (revoked.length === 0) throw new NotFound("credential");
 }
 
 /** Checks a client_id + secret pair (OAuth client credentials). Null when unknown, revoked or wrong. */

@@ -1,14 +1,28 @@
-import { sql, type SQL } from "drizzle-orm";
-import { frontendChannelList, frontendChannels, type Channel, type LedgerCategory, type LedgerDirection, type LedgerUnit } from "../db/schema";
-import { lastTransactionAmount, lastTransactionId, type BatchStatement, type LedgerEntry, type OrderLine } from "./ledger-statements";
-import { localDate } from "./local-time";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import {
+  type Channel,
+  customers,
+  frontendChannelList,
+  frontendChannels,
+  type LedgerCategory,
+  type LedgerDirection,
+  ledgerProducts,
+  ledgerStores,
+  ledgerTransactions,
+  type LedgerUnit,
+  reportProductDays,
+  reportStoreDays,
+} from "../../db/schema";
+import { col, columns } from "../../db/sql";
+import { lastTransactionAmount, lastTransactionId, type LedgerEntry, type OrderLine } from "../ledger/statements";
+import { localDate } from "../time";
 
 /**
  * The daily report counters and what moves them. Every ledger entry upserts its
  * (tenant, local day, store) row and, for orders, one (tenant, local day, store, product)
- * row per product, in the entry's own batch (registered below as a ledger listener), so
- * the counters are exactly as committed as the ledger. The same rules drive the rebuild
- * (report-rebuild.ts), so rebuilt counters equal incremental ones.
+ * row per product, in the entry's own batch (the ledger calls `entryCounterStatements`
+ * for every entry), so the counters are exactly as committed as the ledger. The same
+ * rules drive the rebuild (rebuild.ts), so rebuilt counters equal incremental ones.
  *
  * What counts (POINTS only; COINS and transfers move no report counter):
  * - a credit of category order / coupon / balance adds its amount to pointEarnedOrders /
@@ -27,38 +41,39 @@ import { localDate } from "./local-time";
  *   top of its channel's count).
  */
 
-export const storeCounterColumns = {
-  preregisteredPos: "preregistered_pos",
-  subscribedAfterPos: "subscribed_after_pos",
-  registeredApp: "registered_app",
-  registeredWeb: "registered_web",
-  referrals: "referrals",
-  pointEarnedOrders: "point_earned_orders",
-  pointEarnedCoupons: "point_earned_coupons",
-  pointEarnedBalance: "point_earned_balance",
-  pointRedeemed: "point_redeemed",
-  pointExpired: "point_expired",
-  pointReversedCoupon: "point_reversed_coupon",
-  pointReversedOrder: "point_reversed_order",
-} as const;
-export type StoreCounter = keyof typeof storeCounterColumns;
-export const storeCounters = Object.keys(storeCounterColumns) as StoreCounter[];
+export const storeCounters = [
+  "preregisteredPos",
+  "subscribedAfterPos",
+  "registeredApp",
+  "registeredWeb",
+  "referrals",
+  "pointEarnedOrders",
+  "pointEarnedCoupons",
+  "pointEarnedBalance",
+  "pointRedeemed",
+  "pointExpired",
+  "pointReversedCoupon",
+  "pointReversedOrder",
+] as const satisfies readonly (keyof typeof reportStoreDays.$inferSelect)[];
+export type StoreCounter = (typeof storeCounters)[number];
 
-export const productCounterColumns = {
-  numOrders: "num_orders",
-  numProducts: "num_products",
-  pointRedeemed: "point_redeemed",
-  pointEarnedOrders: "point_earned_orders",
-  pointEarnedCoupons: "point_earned_coupons",
-  pointEarnedBalance: "point_earned_balance",
-  numRedeemed: "num_redeemed",
-} as const;
-export type ProductCounter = keyof typeof productCounterColumns;
-export const productCounters = Object.keys(productCounterColumns) as ProductCounter[];
+export const productCounters = [
+  "numOrders",
+  "numProducts",
+  "pointRedeemed",
+  "pointEarnedOrders",
+  "pointEarnedCoupons",
+  "pointEarnedBalance",
+  "numRedeemed",
+] as const satisfies readonly (keyof typeof reportProductDays.$inferSelect)[];
+export type ProductCounter = (typeof productCounters)[number];
 
+/** The column objects of each counter. */
+export const storeCounterColumns = getTableColumns(reportStoreDays);
+export const productCounterColumns = getTableColumns(reportProductDays);
 
 /** True for a customer's `loyalty_data` that names who referred it (SQL, so incremental and rebuild agree). */
-export const referredSql = (loyaltyData: SQL) =>
+export const referredSql = (loyaltyData: SQL | Column) =>
   sql`coalesce(json_valid(${loyaltyData}) AND trim(coalesce(json_extract(${loyaltyData}, '$.referredBy'), '')) <> '', 0)`;
 
 /** What a ledger entry is, as far as the counters care. */
@@ -133,57 +148,69 @@ export function productDeltas<K>(entry: EntryKind, lines: readonly { product: K;
 }
 
 const storeIdOf = (tenantId: number, externalId: string | null) =>
-  externalId === null ? sql`0` : sql`coalesce((SELECT id FROM ledger_stores WHERE tenant_id = ${tenantId} AND external_id = ${externalId}), 0)`;
+  externalId === null
+    ? sql`0`
+    : sql`coalesce((SELECT ${ledgerStores.id} FROM ${ledgerStores} WHERE ${ledgerStores.tenantId} = ${tenantId} AND ${ledgerStores.externalId} = ${externalId}), 0)`;
+
+type CounterTable = typeof reportStoreDays | typeof reportProductDays;
+type Column = { name: string };
 
 /** `INSERT … ON CONFLICT DO UPDATE SET c = c + excluded.c` of one counter row (`values` are SQL). */
-function upsert(table: "report_store_days" | "report_product_days", key: Record<string, SQL>, values: Record<string, SQL>, where?: SQL): SQL {
-  const keyColumns = Object.keys(key);
-  const columns = [...keyColumns, ...Object.keys(values)];
-  const names = sql.raw(columns.join(", "));
-  const row = sql.join([...Object.values(key), ...Object.values(values)], sql`, `);
-  const updates = sql.raw(
-    Object.keys(values)
-      .map((c) => `${c} = ${c} + excluded.${c}`)
-      .join(", "),
+function upsert(table: CounterTable, key: [Column, SQL][], values: [Column, SQL][], where?: SQL): SQL {
+  const all = [...key, ...values];
+  const updates = sql.join(
+    values.map(([column]) => sql`${col(column)} = ${col(column)} + ${sql.identifier("excluded")}.${col(column)}`),
+    sql`, `,
   );
   // INSERT … SELECT needs a WHERE before ON CONFLICT (SQLite's upsert parsing rule).
-  return sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT ${row} WHERE ${where ?? sql`1`}
-    ON CONFLICT (${sql.raw(keyColumns.join(", "))}) DO UPDATE SET ${updates}`;
+  return sql`INSERT INTO ${table} (${columns(...all.map(([column]) => column))}) SELECT ${sql.join(
+    all.map(([, value]) => value),
+    sql`, `,
+  )} WHERE ${where ?? sql`1`}
+    ON CONFLICT (${columns(...key.map(([column]) => column))}) DO UPDATE SET ${updates}`;
 }
 
-/** The counter statements of one ledger entry (the listener). */
-export function counterStatements(entry: LedgerEntry): BatchStatement[] {
+/** The counter statements of one ledger entry. */
+export function counterStatements(entry: LedgerEntry): SQL[] {
+  const s = reportStoreDays;
   const day = localDate(entry.createdAt, entry.timeZone);
-  const key = { tenant_id: sql`${entry.tenantId}`, day: sql`${day}`, store_id: storeIdOf(entry.tenantId, entry.storeExternalId) };
-  const values: Record<string, SQL> = {};
+  const key: [Column, SQL][] = [
+    [s.tenantId, sql`${entry.tenantId}`],
+    [s.day, sql`${day}`],
+    [s.storeId, storeIdOf(entry.tenantId, entry.storeExternalId)],
+  ];
+  const values: [Column, SQL][] = [];
   const moved = amountCounter({ unit: entry.type.unit, category: entry.type.category, direction: entry.direction, reversal: entry.reversal });
-  if (moved) values[storeCounterColumns[moved.counter]] = moved.sign === 1 ? entry.amount : sql`-${entry.amount}`;
+  if (moved) values.push([storeCounterColumns[moved.counter], moved.sign === 1 ? entry.amount : sql`-${entry.amount}`]);
   const registration = entry.customerCreated ? registrationCounter(entry.customerCreated) : null;
   if (registration) {
-    values[storeCounterColumns[registration]] = sql`1`;
-    values.referrals = sql`(SELECT ${referredSql(sql`loyalty_data`)} FROM customers WHERE id = ${entry.customer})`;
+    values.push([storeCounterColumns[registration], sql`1`]);
+    values.push([s.referrals, sql`(SELECT ${referredSql(customers.loyaltyData)} FROM ${customers} WHERE ${customers.id} = ${entry.customer})`]);
   }
-  const statements: BatchStatement[] = [];
-  if (Object.keys(values).length > 0) statements.push(upsert("report_store_days", key, values));
+  const statements: SQL[] = [];
+  if (values.length > 0) statements.push(upsert(s, key, values));
   if (!entry.customerCreated && isFrontend(entry.channel)) {
+    const t = ledgerTransactions;
     statements.push(
       upsert(
-        "report_store_days",
+        s,
         key,
-        { subscribed_after_pos: sql`1` },
-        sql`(SELECT channel FROM customers WHERE id = ${entry.customer}) = 'loyalty'
-          AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE customer_id = ${entry.customer} AND channel IN (${frontendChannelList}) AND id < ${lastTransactionId})`,
+        [[s.subscribedAfterPos, sql`1`]],
+        sql`(SELECT ${customers.channel} FROM ${customers} WHERE ${customers.id} = ${entry.customer}) = 'loyalty'
+          AND NOT EXISTS (SELECT 1 FROM ${t} WHERE ${t.customerId} = ${entry.customer} AND ${t.channel} IN (${frontendChannelList}) AND ${t.id} < ${lastTransactionId})`,
       ),
     );
   }
   const lines = entry.lines.map((line: OrderLine) => ({ product: line.productExternalId, earnedRedeemed: line.earnedRedeemed }));
   const kind = { unit: entry.type.unit, category: entry.type.category, direction: entry.direction, reversal: entry.reversal };
+  const p = reportProductDays;
   for (const [product, delta] of productDeltas(kind, lines)) {
+    const productId = sql`(SELECT ${ledgerProducts.id} FROM ${ledgerProducts} WHERE ${ledgerProducts.tenantId} = ${entry.tenantId} AND ${ledgerProducts.externalId} = ${product})`;
     statements.push(
       upsert(
-        "report_product_days",
-        { ...key, product_id: sql`(SELECT id FROM ledger_products WHERE tenant_id = ${entry.tenantId} AND external_id = ${product})` },
-        Object.fromEntries(productCounters.map((c) => [productCounterColumns[c], sql`${delta[c]}`])),
+        p,
+        [[p.tenantId, sql`${entry.tenantId}`], [p.day, sql`${day}`], [p.storeId, storeIdOf(entry.tenantId, entry.storeExternalId)], [p.productId, productId]],
+        productCounters.map((c) => [productCounterColumns[c], sql`${delta[c]}`]),
       ),
     );
   }
@@ -191,6 +218,6 @@ export function counterStatements(entry: LedgerEntry): BatchStatement[] {
 }
 
 /** The counter statements of the ledger entry the batch has just inserted; the ledger calls this for every entry. */
-export function entryCounterStatements(entry: Omit<LedgerEntry, "amount">): BatchStatement[] {
+export function entryCounterStatements(entry: Omit<LedgerEntry, "amount">): SQL[] {
   return counterStatements({ ...entry, amount: lastTransactionAmount });
 }

@@ -1,0 +1,261 @@
+import { and, asc, eq, getTableColumns, gt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
+import type { Db } from "../../db/client";
+import { uniqueViolated } from "../../db/errors";
+import { customers, identifiers, tenants, type Channel, type Customer, type IdentifierKind, type NewCustomer } from "../../db/schema";
+import { IdentifierConflict, NotFound } from "../errors";
+import { col } from "../../db/sql";
+import { activeIdentifiersJson, claimsExclusively, deactivationStatement, endIdentifiers, linkIdentifier, linkIdentifiers, type NewIdentifier, setQualifier } from "./identifiers";
+
+/**
+ * The tenant's customer registry, shared by every surface: a customer's profile and the
+ * keys it is known by. The tenant's counters (`active_customers`, `documented_customers`)
+ * follow every write by trigger (migration 0008), so lists never count the table and no
+ * write path has to remember them.
+ */
+
+/** The keys a customer record carries (cards and tags have their own reads). */
+export const profileKinds = ["document", "vlt_code", "client_code", "parking_ref", "loyalty_id"] as const satisfies readonly IdentifierKind[];
+type ProfileKind = (typeof profileKinds)[number];
+
+/** A customer's active keys by kind, oldest first: `value` and what qualifies it (a document's type). */
+export type Identity = Record<ProfileKind, { value: string; qualifier: string | null }[]>;
+
+/** A customer as the registry knows it: its profile and its active keys. */
+export type CustomerRecord = Customer & { identity: Identity };
+
+/** The profile fields a write may set (the registry's own columns are not among them). */
+export type Profile = Partial<Omit<NewCustomer, "id" | "tenantId" | "active" | "mergedIntoId" | "channel" | "createdAt" | "updatedAt">>;
+
+export function identityFrom(json: string | null): Identity {
+  const identity: Identity = { document: [], vlt_code: [], client_code: [], parking_ref: [], loyalty_id: [] };
+  for (const [kind, value, qualifier] of JSON.parse(json ?? "[]") as [ProfileKind, string, string | null][]) identity[kind]?.push({ value, qualifier });
+  return identity;
+}
+
+/** The first (oldest) active value of a kind, or null. */
+export function firstValue(identity: Identity, kind: ProfileKind): string | null {
+  return identity[kind][0]?.value ?? null;
+}
+
+/** The customer's document: its oldest active one, with its type. */
+export function documentOf(identity: Identity): { number: string; type: string | null } | null {
+  const doc = identity.document[0];
+  return doc ? { number: doc.value, type: doc.qualifier } : null;
+}
+
+/** Every column of a customer plus its identity (JSON), for selects. */
+export const recordColumns = { ...getTableColumns(customers), identity: activeIdentifiersJson(customers.id, profileKinds) };
+
+/** A row selected with `recordColumns`. */
+export type RecordRow = Customer & { identity: string | null };
+export const toRecord = ({ identity, ...customer }: RecordRow): CustomerRecord => ({ ...customer, identity: identityFrom(identity) });
+
+/** SQL naming the customer `id` stands for in the tenant: itself, or the survivor it was merged into (NULL when the tenant has no such id). */
+export function storedCustomerId(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL<number | null> {
+  return sql<number | null>`(SELECT coalesce(${customers.mergedIntoId}, ${customers.id}) FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
+}
+
+/** `storedCustomerId` when that customer is active, else NULL: ids partners stored keep answering as the survivor of a merge. */
+export function liveCustomerId(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL<number | null> {
+  return sql<number | null>`(SELECT ${customers.id} FROM ${customers} WHERE ${isLiveCustomer(tenantId, id)})`;
+}
+
+/**
+ * The condition, on a query of `customers`, that the row is the active customer `id`
+ * stands for in the tenant (itself, or the survivor it was merged into): two row reads.
+ */
+export function isLiveCustomer(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL {
+  const mergedInto = sql`(SELECT ${customers.mergedIntoId} FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
+  return sql`${customers.id} = coalesce(${mergedInto}, ${id}) AND ${customers.tenantId} = ${tenantId} AND ${customers.active} = 1`;
+}
+
+/** The customer the batch inserted last (rows are never deleted, so the newest has the highest id). */
+export const lastCustomerId = sql<number>`(SELECT max(${customers.id}) FROM ${customers})`;
+
+const recordById = prepared((db) =>
+  db
+    .select(recordColumns)
+    .from(customers)
+    .where(isLiveCustomer(sql.placeholder("tenantId"), sql.placeholder("id")))
+    .prepare(),
+);
+
+/** The record of the active customer `id` names (following merges), as a batch statement (empty when none). */
+export function recordStatement(db: Db, tenantId: number, id: number | SQL): Statement<CustomerRecord[]> {
+  const statement =
+    typeof id === "number"
+      ? bound(recordById(db), { tenantId, id })
+      : bound(db.select(recordColumns).from(customers).where(isLiveCustomer(tenantId, id)).prepare());
+  return { query: statement.query, read: (result) => (statement.read(result) as RecordRow[]).map(toRecord) };
+}
+
+/** The active customer `id` names in the tenant (following merges); not_found otherwise (another tenant's too). */
+export async function getCustomer(db: Db, tenantId: number, id: number): Promise<CustomerRecord> {
+  const [[record]] = await runBatch(db, [recordStatement(db, tenantId, id)]);
+  if (!record) throw new NotFound("customer");
+  return record;
+}
+
+const pageQuery = prepared((db) => {
+  // The index is entered with the tenant's id only if its counter exceeds the offset (an
+  // uncorrelated subquery SQLite evaluates once, as the seek key; NULL matches nothing),
+  // so a page past the end reads no customer row at all.
+  const tenantWithRowsPastOffset = db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(and(eq(tenants.id, sql.placeholder("tenantId")), gt(tenants.activeCustomers, sql.placeholder("offset"))));
+  return db
+    .select(recordColumns)
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantWithRowsPastOffset), eq(customers.active, true)))
+    .orderBy(asc(customers.id))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare();
+});
+const activeCount = prepared((db) =>
+  db
+    .select({ total: tenants.activeCustomers })
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder("tenantId")))
+    .prepare(),
+);
+
+/**
+ * One page of the tenant's active customers in id order, and how many there are, in one
+ * round trip. The count is the tenant's counter, so page 0 reads O(size) rows however
+ * large the registry; page n walks the (tenant_id, active, id) index past the n × size
+ * rows before it (OFFSET), which D1 bills as rows read.
+ */
+export async function pageCustomers(db: Db, tenantId: number, page: { offset: number; limit: number }): Promise<{ customers: CustomerRecord[]; total: number }> {
+  const [[count], page_] = await runBatch(db, [bound(activeCount(db), { tenantId }), bound(pageQuery(db), { tenantId, ...page })]);
+  return { customers: (page_ as RecordRow[]).map(toRecord), total: count?.total ?? 0 };
+}
+
+/** The insert of an active customer, returning its row; identifiers that follow in the batch name it as `lastCustomerId`. */
+export function insertCustomerStatement(db: Db, tenantId: number, channel: Channel, profile: Profile, now: number): Statement<Customer[]> {
+  return bound(
+    db
+      .insert(customers)
+      .values({ ...profile, tenantId, channel, createdAt: now, updatedAt: now })
+      .returning()
+      .prepare(),
+  );
+}
+
+/**
+ * Creates an active customer with its identifiers in one batch. A key another customer
+ * already holds exclusively refuses the whole batch: `IdentifierConflict` when only one
+ * of the keys could have caused it, the D1 error otherwise (the caller re-reads).
+ */
+export async function createCustomer(
+  db: Db,
+  tenantId: number,
+  input: { channel: Channel; profile: Profile; identifiers: NewIdentifier[] },
+): Promise<CustomerRecord> {
+  const now = Date.now();
+  try {
+    const [[customer]] = await runBatch(db, [
+      insertCustomerStatement(db, tenantId, input.channel, input.profile, now),
+      ...(input.identifiers.length > 0 ? [rows<never>(linkIdentifiers(tenantId, lastCustomerId, input.identifiers, now))] : []),
+    ]);
+    return { ...customer!, identity: identityOf(input.identifiers) };
+  } catch (err) {
+    throw asConflict(err, input.identifiers);
+  }
+}
+
+/** The identity a write gave a new customer. */
+function identityOf(list: NewIdentifier[]): Identity {
+  const identity = identityFrom(null);
+  for (const { kind, value, qualifier } of list) if (kind in identity) identity[kind as ProfileKind].push({ value, qualifier: qualifier ?? null });
+  return identity;
+}
+
+/** A unique-index refusal becomes `IdentifierConflict` when exactly one of `list` claims its value exclusively. */
+function asConflict(err: unknown, list: readonly NewIdentifier[]): unknown {
+  if (!uniqueViolated(err, "identifiers")) return err;
+  const exclusive = list.filter(claimsExclusively);
+  return exclusive.length === 1 ? new IdentifierConflict(exclusive[0]!.kind) : err;
+}
+
+/** A key a write sets: the customer's active value of `kind` becomes `value` (its others of that kind end). */
+export interface KeyChange {
+  kind: IdentifierKind;
+  value: string;
+  /** Set when given (a document's type); left alone when undefined. */
+  qualifier?: string | null;
+}
+
+/**
+ * Statements that make `value` the customer's one active key of its kind: its other
+ * active values of the kind are cancelled (and given up), the value is linked unless
+ * the customer already holds it, and its qualifier is set when given.
+ */
+function keyChangeStatements(tenantId: number, customer: number | SQL, change: KeyChange, now: number): SQL[] {
+  const holdsIt = sql`EXISTS (SELECT 1 FROM ${identifiers} WHERE ${identifiers.customerId} = ${customer} AND ${identifiers.kind} = ${change.kind}
+    AND ${identifiers.value} = ${change.value} AND ${identifiers.status} = 'active')`;
+  const statements = [
+    endIdentifiers(customer, change.kind, "cancelled", now, sql`${identifiers.value} <> ${change.value}`),
+    linkIdentifier(tenantId, customer, change, now, { where: sql`NOT ${holdsIt}` }),
+  ];
+  if (change.qualifier !== undefined) statements.push(setQualifier(customer, change.kind, change.value, change.qualifier));
+  return statements;
+}
+
+/**
+ * Changes an active customer's profile fields (undefined leaves a field alone; null
+ * clears it) and keys, in one batch that ends by reading the record back. not_found when
+ * `id` names no active customer of the tenant; `IdentifierConflict` when a key is held
+ * by another customer.
+ */
+export async function updateCustomer(db: Db, tenantId: number, id: number, profile: Profile, keys: KeyChange[] = []): Promise<CustomerRecord> {
+  const now = Date.now();
+  const customer = liveCustomerId(tenantId, id);
+  try {
+    const results = await runBatch(db, [
+      rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer} RETURNING ${col(customers.id)}`),
+      ...keys.flatMap((change) => keyChangeStatements(tenantId, customer, change, now).map((s) => rows<never>(s))),
+      recordStatement(db, tenantId, id),
+    ]);
+    const [record] = results[results.length - 1] as CustomerRecord[];
+    if (!record) throw new NotFound("customer");
+    return record;
+  } catch (err) {
+    throw asConflict(err, keys);
+  }
+}
+
+/** `SET col = value, …` of the defined entries of `values` (customers' column names). */
+export function updateSet(values: Profile & { updatedAt: number }): SQL {
+  const columnsOf = getTableColumns(customers);
+  const entries = Object.entries(values).filter(([, v]) => v !== undefined);
+  return sql.join(
+    entries.map(([key, value]) => {
+      const column = columnsOf[key as keyof typeof columnsOf];
+      return sql`${col(column)} = ${value === null ? null : column.mapToDriverValue(value)}`;
+    }),
+    sql`, `,
+  );
+}
+
+/**
+ * The statements of a soft delete of the customer `customer` names (SQL that still names
+ * it once it is inactive), if active and `guard` holds (e.g. "has no sales"): the customer
+ * goes inactive (triggers move the tenant's counters) and gives up the keys its kinds
+ * release. The first returns the deleted id (none when nothing was deleted).
+ */
+export function deactivationStatements(customer: SQL, now: number, guard?: SQL): [Statement<{ id: number }[]>, Statement<never[]>] {
+  return [
+    rows<{ id: number }>(sql`UPDATE ${customers} SET ${col(customers.active)} = 0, ${col(customers.updatedAt)} = ${now}
+      WHERE ${customers.id} = ${customer} AND ${customers.active} = 1 ${guard ? sql`AND ${guard}` : sql``} RETURNING ${col(customers.id)}`),
+    rows<never>(deactivationStatement(customer, now)),
+  ];
+}
+
+/** Soft-deletes the active customer `id` names (following merges); not_found when there is none (another tenant's too). */
+export async function deactivateCustomer(db: Db, tenantId: number, id: number): Promise<void> {
+  const [deleted] = await runBatch(db, deactivationStatements(storedCustomerId(tenantId, id), Date.now()));
+  if (deleted.length === 0) throw new NotFound("customer");
+}
