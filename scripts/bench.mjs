@@ -32,7 +32,9 @@ scenarios.push({
   name: "POST /oauth/token",
   request: () => ({ method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", ...ctx.tenant.partner } }),
 });
-for (const file of readdirSync("bench/scenarios").filter((f) => f.endsWith(".mjs")).sort()) {
+for (const file of readdirSync("bench/scenarios")
+  .filter((f) => f.endsWith(".mjs"))
+  .sort()) {
   const module = await import(`../bench/scenarios/${file}`);
   scenarios.push(...(await module.default(ctx)));
 }
@@ -96,7 +98,9 @@ const rows = selected.map((scenario) => {
     "rows read": per(s.cost.read),
     "rows written": per(s.cost.written),
     "DO calls": per(s.cost.do),
-    statuses: Object.entries(s.statuses).map(([k, v]) => `${k}x${v}`).join(" "),
+    statuses: Object.entries(s.statuses)
+      .map(([k, v]) => `${k}x${v}`)
+      .join(" "),
   };
 });
 console.log(`\nficha bench: ${rounds} interleaved rounds x ${seconds}s per route, concurrency ${concurrency}, Miniflare on ${base}`);

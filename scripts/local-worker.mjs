@@ -32,8 +32,13 @@ export async function startLocalWorker() {
   );
   const base = (await mf.ready).origin.replace(/\/$/, "");
   const db = await mf.getD1Database("DB");
-  for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) {
-    const statements = readFileSync(`migrations/${file}`, "utf8").split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+  for (const file of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const statements = readFileSync(`migrations/${file}`, "utf8")
+      .split("--> statement-breakpoint")
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const statement of statements) await db.prepare(statement).run();
   }
   return { mf, base, db };

@@ -26,7 +26,9 @@ export function createApp() {
   app.use(
     cors({
       origin: (origin, c) => {
-        const allowed = String(c.env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim());
+        const allowed = String(c.env.CORS_ORIGINS ?? "")
+          .split(",")
+          .map((o) => o.trim());
         return allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null;
       },
       allowHeaders: ["Authorization", "Content-Type", "Accept", "Platform", "X-Client-Secret", "X-Request-Id"],

@@ -16,7 +16,7 @@ export async function call(
   }
   const response = await exports.default.fetch(new Request(`https://ficha.test${path}`, { method, headers, body }));
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -25,8 +25,7 @@ export async function call(
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export const admin = (method: string, path: string, body?: unknown) =>
-  call(method, path, { body, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+export const admin = (method: string, path: string, body?: unknown) => call(method, path, { body, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 
 export interface TestTenant {
   id: number;

@@ -15,15 +15,26 @@ export default async function (ctx) {
   const tenant = async (name, transactions) => {
     const created = await ctx.admin("POST", "/admin/tenants", { name });
     const partner = await ctx.admin("POST", `/admin/tenants/${created.id}/credentials`, { kind: "partner" });
-    const token = await ctx.call("POST", "/oauth/token", { body: { grant_type: "client_credentials", client_id: partner.client_id, client_secret: partner.client_secret } });
+    const token = await ctx.call("POST", "/oauth/token", {
+      body: { grant_type: "client_credentials", client_id: partner.client_id, client_secret: partner.client_secret },
+    });
     const auth = { authorization: `Bearer ${token.access_token}` };
     await ctx.call("POST", "/api/transaction", {
       headers: auth,
-      body: { type: "POINTS COUPON", code: "seed", description: "bench", total: 1, customer: { externalId: "R", name: "R", data: {} }, store: { externalId: "S0", name: "Store 0" } },
+      body: {
+        type: "POINTS COUPON",
+        code: "seed",
+        description: "bench",
+        total: 1,
+        customer: { externalId: "R", name: "R", data: {} },
+        store: { externalId: "S0", name: "Store 0" },
+      },
     });
     const id = created.id;
     const { customer_id, account_id } = await ctx.db
-      .prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'R')")
+      .prepare(
+        "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'R')",
+      )
       .bind(id)
       .first();
     const now = Date.now();

@@ -16,7 +16,9 @@ export default async function (ctx) {
 
   const ids = async (externalId) =>
     ctx.db
-      .prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = ?)")
+      .prepare(
+        "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = ?)",
+      )
       .bind(ctx.tenant.id, externalId)
       .first();
   const seedHistory = async (externalId, n) => {

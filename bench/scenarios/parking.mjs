@@ -6,12 +6,21 @@ export default async function (ctx) {
   await ctx.call("POST", "/api/v3/business/customer/add", { headers, body: customer("BENCH-TAGS", []) });
   await ctx.call("POST", "/api/v3/business/customer/add", {
     headers,
-    body: customer("BENCH-LIST", [{ code: "L1", plate: "AA0001" }, { code: "L2", plate: "AA0002" }, { code: "L3", plate: "AA0003" }]),
+    body: customer("BENCH-LIST", [
+      { code: "L1", plate: "AA0001" },
+      { code: "L2", plate: "AA0002" },
+      { code: "L3", plate: "AA0003" },
+    ]),
   });
   return [
     {
       name: "POST /api/v3/business/tag/add (new tag)",
-      request: (i) => ({ method: "POST", path: "/api/v3/business/tag/add", headers, body: { customer: { refId: "BENCH-TAGS" }, tags: [{ code: `T${i}`, plate: "JPKJ20" }] } }),
+      request: (i) => ({
+        method: "POST",
+        path: "/api/v3/business/tag/add",
+        headers,
+        body: { customer: { refId: "BENCH-TAGS" }, tags: [{ code: `T${i}`, plate: "JPKJ20" }] },
+      }),
     },
     {
       name: "POST /api/v3/business/tag/list (3 tags)",

@@ -5,8 +5,9 @@ import type { Db } from "../db/client";
 import { customers, identifiers, type SaleKind, sales, salesClientTypes, salesDocumentTypes, tenants } from "../db/schema";
 
 export { type SaleKind, saleKinds } from "../db/schema";
-import { createCustomer, deactivationStatements, updateSet } from "./registry/customers";
+
 import { col } from "../db/sql";
+import { createCustomer, deactivationStatements, updateSet } from "./registry/customers";
 import { holderOf, normalise, setQualifier } from "./registry/identifiers";
 
 /**
@@ -344,7 +345,10 @@ export async function pageClientSales(
   const holder = holderOfDocument(tenantId, value);
   const ofClient = and(eq(sales.tenantId, tenantId), eq(sales.customerId, holder));
   const [client, items, [counted]] = await db.batch([
-    db.select({ id: sql<number | null>`${holder}` }).from(tenants).where(eq(tenants.id, tenantId)),
+    db
+      .select({ id: sql<number | null>`${holder}` })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId)),
     db
       .select({ id: sales.id, apartment: sales.apartment, amount: sales.amount, kind: sales.kind, date: sales.date, createdAt: sales.createdAt })
       .from(sales)
@@ -357,4 +361,3 @@ export async function pageClientSales(
   if (client[0]?.id == null) return null;
   return { items: items.map((s) => ({ ...s, documentNumber: value })), total: counted?.total ?? 0 };
 }
-

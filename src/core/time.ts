@@ -25,7 +25,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 function wallClock(ms: number, timeZone: string): Record<"year" | "month" | "day" | "hour" | "minute" | "second", string> {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   return parts as Record<"year" | "month" | "day" | "hour" | "minute" | "second", string>;
 }
 

@@ -160,10 +160,7 @@ export const identifiers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     statusChangedAt: integer("status_changed_at").notNull(),
   },
-  (t) => [
-    uniqueIndex("identifiers_value").on(t.tenantId, t.kind, t.value, t.exclusive),
-    index("identifiers_customer").on(t.customerId, t.status, t.kind),
-  ],
+  (t) => [uniqueIndex("identifiers_value").on(t.tenantId, t.kind, t.value, t.exclusive), index("identifiers_customer").on(t.customerId, t.status, t.kind)],
 );
 
 /** Sales surface catalogues (global, seeded by migration): "Persona Natural", "Persona Jurídica". */
@@ -377,9 +374,7 @@ export const ledgerTransactions = sqliteTable(
     // The report rebuild walks one tenant's ledger in id order.
     index("ledger_transactions_tenant").on(t.tenantId),
     // Has this customer called from a frontend before? (one index probe per frontend posting)
-    index("ledger_transactions_customer_frontend")
-      .on(t.customerId)
-      .where(sql`${t.channel} IN (${frontendChannelList})`),
+    index("ledger_transactions_customer_frontend").on(t.customerId).where(sql`${t.channel} IN (${frontendChannelList})`),
     uniqueIndex("ledger_transactions_tenant_type_code")
       .on(t.tenantId, t.type, t.code)
       .where(sql`${t.code} IS NOT NULL AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`),

@@ -75,5 +75,11 @@ export interface Explained {
 export function explain(err: DomainError, words: Words): Explained {
   if (err instanceof RequestError) return { code: err.code, status: defaultStatus[err.code], message: err.message, fields: err.fields, details: err.details };
   const wording = words(err) ?? {};
-  return { code: err.code, status: wording.status ?? defaultStatus[err.code], message: wording.message ?? err.message, fields: wording.fields ?? {}, details: {} };
+  return {
+    code: err.code,
+    status: wording.status ?? defaultStatus[err.code],
+    message: wording.message ?? err.message,
+    fields: wording.fields ?? {},
+    details: {},
+  };
 }

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { DomainError } from "../core/errors";
-import { RequestError } from "./errors";
 import type { RateDecision } from "../durable/rate-limiter";
 import { meteredStub } from "../durable/stubs";
 import type { AppEnv } from "./app-env";
+import { RequestError } from "./errors";
 
 /** The client's address: `CF-Connecting-IP` only (set by Cloudflare's edge); `X-Forwarded-For` is never trusted. */
 export function clientIp(c: Context<AppEnv>): string {

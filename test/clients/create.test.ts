@@ -21,7 +21,18 @@ describe("POST /api/clientes", () => {
     const res = await post(t.auth, seedClient);
     expect(res.status).toBe(201);
     expect(res.body).toEqual(rendered(res.body.id, seedClient));
-    expect(Object.keys(res.body)).toEqual(["id", "tipoCliente", "nombre", "tipoDocumento", "codigoCliente", "numeroDocumento", "direccion", "telefono", "email", "contactoRepresentante"]);
+    expect(Object.keys(res.body)).toEqual([
+      "id",
+      "tipoCliente",
+      "nombre",
+      "tipoDocumento",
+      "codigoCliente",
+      "numeroDocumento",
+      "direccion",
+      "telefono",
+      "email",
+      "contactoRepresentante",
+    ]);
     expect(res.headers.get("location")).toBe(`/api/clientes/${res.body.id}`);
     expect(await activeCounter(t.id)).toBe(1);
     const row = await storedCustomer(res.body.id);
@@ -56,7 +67,12 @@ describe("POST /api/clientes", () => {
 
   it("stores injection strings verbatim", async () => {
     const t = await newTenant();
-    const hostile = { nombre: "Robert'); DROP TABLE customers;--", direccion: "<script>alert(1)</script>", contactoRepresentante: "${jndi:ldap://x}", codigoCliente: "' OR 1=1 --" };
+    const hostile = {
+      nombre: "Robert'); DROP TABLE customers;--",
+      direccion: "<script>alert(1)</script>",
+      contactoRepresentante: "${jndi:ldap://x}",
+      codigoCliente: "' OR 1=1 --",
+    };
     const res = await post(t.auth, person(hostile));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject(hostile);
@@ -100,13 +116,16 @@ describe("POST /api/clientes", () => {
   });
 
   it("refuses missing, null and blank required fields", async () => {
-    await expectRefused({}, {
-      nombre: ["El campo es obligatorio"],
-      tipoCliente: ["El campo es obligatorio"],
-      tipoDocumento: ["El campo es obligatorio"],
-      numeroDocumento: ["El campo es obligatorio"],
-      codigoCliente: ["El campo es obligatorio"],
-    });
+    await expectRefused(
+      {},
+      {
+        nombre: ["El campo es obligatorio"],
+        tipoCliente: ["El campo es obligatorio"],
+        tipoDocumento: ["El campo es obligatorio"],
+        numeroDocumento: ["El campo es obligatorio"],
+        codigoCliente: ["El campo es obligatorio"],
+      },
+    );
     await expectRefused(person({ nombre: null, codigoCliente: "   " }), { nombre: ["El campo es obligatorio"], codigoCliente: ["El campo es obligatorio"] });
     await expectRefused(person({ numeroDocumento: "" }), { numeroDocumento: ["El campo es obligatorio"] });
   });
@@ -166,12 +185,15 @@ describe("POST /api/clientes", () => {
   });
 
   it("reports every invalid field at once, the document rule included", async () => {
-    await expectRefused({ nombre: "", tipoCliente: "EMPRESA", tipoDocumento: "RUC", numeroDocumento: "123", email: "x" }, {
-      nombre: ["El campo es obligatorio"],
-      codigoCliente: ["El campo es obligatorio"],
-      email: ["Debe ser un correo electrónico válido"],
-      numeroDocumento: ["El RUC debe tener exactamente 11 dígitos"],
-    });
+    await expectRefused(
+      { nombre: "", tipoCliente: "EMPRESA", tipoDocumento: "RUC", numeroDocumento: "123", email: "x" },
+      {
+        nombre: ["El campo es obligatorio"],
+        codigoCliente: ["El campo es obligatorio"],
+        email: ["Debe ser un correo electrónico válido"],
+        numeroDocumento: ["El RUC debe tener exactamente 11 dígitos"],
+      },
+    );
   });
 
   it("refuses a body that is not a JSON object (422) or not JSON at all (400)", async () => {
@@ -202,7 +224,12 @@ describe("POST /api/clientes", () => {
   it("answers 401 in its envelope without a valid token, before reading the body", async () => {
     const t = await newTenant();
     const before = await countRows("customers");
-    const attempts: Record<string, string>[] = [{}, { authorization: "Bearer nope" }, { authorization: `Basic ${btoa("a:b")}` }, { authorization: `Bearer ${t.token}x` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer nope" },
+      { authorization: `Basic ${btoa("a:b")}` },
+      { authorization: `Bearer ${t.token}x` },
+    ];
     for (const headers of attempts) {
       const res = await post(headers, { nombre: 1 });
       expect(res.status).toBe(401);
@@ -231,7 +258,10 @@ describe("POST /api/clientes", () => {
     const other = await post(t.auth, { ...seedClient, codigoCliente: "CLI044" });
     expect([site.status, other.status]).toEqual([201, 201]);
     expect(await activeCounter(t.id)).toBe(4);
-    expect((await call("GET", `/api/clientes/${other.body.id}`, { headers: t.auth })).body).toMatchObject({ numeroDocumento: "20512345678", codigoCliente: "CLI044" });
+    expect((await call("GET", `/api/clientes/${other.body.id}`, { headers: t.auth })).body).toMatchObject({
+      numeroDocumento: "20512345678",
+      codigoCliente: "CLI044",
+    });
   });
 
   it("lets another tenant, or a client after the holder's deletion, use the same code and document", async () => {

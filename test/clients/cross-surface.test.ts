@@ -8,7 +8,15 @@ describe("clients and the kiosk share one registry", () => {
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
     const id = await createClient(t, person({ tipoDocumento: "DNI", numeroDocumento: "71234567", codigoCliente: "K-1" }));
     const registered = await call("POST", "/api/clientes/register", {
-      body: { dni: "71234567", codigoClienteVLT: 9001, correo: "k1@example.com", enviarWhatsApp: false, enviarCorreo: true, enviarSms: false, tarjeta: "K1CARD01" },
+      body: {
+        dni: "71234567",
+        codigoClienteVLT: 9001,
+        correo: "k1@example.com",
+        enviarWhatsApp: false,
+        enviarCorreo: true,
+        enviarSms: false,
+        tarjeta: "K1CARD01",
+      },
       headers: { "cf-connecting-ip": "203.0.113.9" },
     });
     expect(registered.body).toMatchObject({ id, mensaje: "tarjeta agregada al cliente existente", esDuplicado: false });

@@ -23,7 +23,11 @@ describe("DELETE /api/clientes/{id}", () => {
     await call("DELETE", `/api/clientes/${id}`, { headers: t.auth });
     const list = await call("GET", "/api/clientes", { headers: t.auth });
     expect(list.body).toMatchObject({ content: [], totalElements: 0, empty: true });
-    for (const [method, body] of [["GET", undefined], ["PUT", { telefono: "1" }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PUT", { telefono: "1" }],
+      ["DELETE", undefined],
+    ] as const) {
       const res = await call(method, `/api/clientes/${id}`, { headers: t.auth, body });
       expect(res.status, method).toBe(404);
       expect(res.body).toEqual(notFound);

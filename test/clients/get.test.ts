@@ -9,7 +9,18 @@ describe("GET /api/clientes/{id}", () => {
     const res = await call("GET", `/api/clientes/${id}`, { headers: t.auth });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(rendered(id, seedClient));
-    expect(Object.keys(res.body)).toEqual(["id", "tipoCliente", "nombre", "tipoDocumento", "codigoCliente", "numeroDocumento", "direccion", "telefono", "email", "contactoRepresentante"]);
+    expect(Object.keys(res.body)).toEqual([
+      "id",
+      "tipoCliente",
+      "nombre",
+      "tipoDocumento",
+      "codigoCliente",
+      "numeroDocumento",
+      "direccion",
+      "telefono",
+      "email",
+      "contactoRepresentante",
+    ]);
     // The credential check, the merge look-up of the id, the customer and its two keys (document, client code).
     expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, rowsRead: 5, rowsWritten: 0 });
   });

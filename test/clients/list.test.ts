@@ -106,8 +106,22 @@ describe("GET /api/clientes", () => {
 
   it("shows customers registered by other surfaces, with the fields they lack as null and foreign document types as OTRO", async () => {
     const t = await newTenant();
-    const kiosk = await otherSurfaceCustomer(t.id, { channel: "kiosk", name: "Jugador", lastName: "Uno", documentType: "DNI", documentNumber: "11223344", vltCode: 7 });
-    const sales = await otherSurfaceCustomer(t.id, { channel: "sales", name: "Compradora", documentType: "CC", documentNumber: "1020304050", email: "c@x.co", phone: "3001234567" });
+    const kiosk = await otherSurfaceCustomer(t.id, {
+      channel: "kiosk",
+      name: "Jugador",
+      lastName: "Uno",
+      documentType: "DNI",
+      documentNumber: "11223344",
+      vltCode: 7,
+    });
+    const sales = await otherSurfaceCustomer(t.id, {
+      channel: "sales",
+      name: "Compradora",
+      documentType: "CC",
+      documentNumber: "1020304050",
+      email: "c@x.co",
+      phone: "3001234567",
+    });
     const parking = await otherSurfaceCustomer(t.id, { channel: "parking", parkingRefId: "P-9" });
     const res = await list(t);
     expect(res.body.content).toEqual([
@@ -172,7 +186,11 @@ describe("GET /api/clientes", () => {
 
   it("answers paths and methods it does not serve with 404 in its envelope", async () => {
     const t = await newTenant();
-    for (const [method, path] of [["GET", "/api/clientes/1/extra"], ["PATCH", "/api/clientes/1"], ["GET", "/api/clientes/"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/clientes/1/extra"],
+      ["PATCH", "/api/clientes/1"],
+      ["GET", "/api/clientes/"],
+    ] as const) {
       const res = await call(method, path, { headers: t.auth });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body).toEqual({ success: false, code: 404, message: "Recurso no encontrado", data: null });

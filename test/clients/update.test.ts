@@ -115,8 +115,16 @@ describe("PUT /api/clientes/{id}", () => {
     const parking = await otherSurfaceCustomer(t.id, { channel: "parking", parkingRefId: "P-1" });
     expect((await put(t, parking.id, { tipoDocumento: "DNI" })).body).toEqual(validation({ numeroDocumento: ["El campo es obligatorio"] }));
     expect((await put(t, parking.id, { numeroDocumento: "12345678" })).body).toEqual(validation({ tipoDocumento: ["El campo es obligatorio"] }));
-    const completed = await put(t, parking.id, { nombre: "Conductor", tipoCliente: "PERSONA", tipoDocumento: "DNI", numeroDocumento: "12345678", codigoCliente: "PK-1" });
-    expect(completed.body).toEqual(rendered(parking.id, { nombre: "Conductor", tipoCliente: "PERSONA", tipoDocumento: "DNI", numeroDocumento: "12345678", codigoCliente: "PK-1" }));
+    const completed = await put(t, parking.id, {
+      nombre: "Conductor",
+      tipoCliente: "PERSONA",
+      tipoDocumento: "DNI",
+      numeroDocumento: "12345678",
+      codigoCliente: "PK-1",
+    });
+    expect(completed.body).toEqual(
+      rendered(parking.id, { nombre: "Conductor", tipoCliente: "PERSONA", tipoDocumento: "DNI", numeroDocumento: "12345678", codigoCliente: "PK-1" }),
+    );
     expect(await storedCustomer(parking.id)).toMatchObject({ parking_ref_id: "P-1", channel: "parking" });
   });
 

@@ -1,5 +1,5 @@
-import { createRoute } from "@hono/zod-openapi";
 import { env } from "cloudflare:workers";
+import { createRoute } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";

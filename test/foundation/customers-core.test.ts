@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { NotFound } from "../../src/core/errors";
 import { createCustomer, deactivateCustomer } from "../../src/core/registry/customers";
 import { createDb, withMeter } from "../../src/db/client";
-import { customers } from "../../src/db/schema";
 import { CostMeter } from "../../src/db/cost-meter";
+import { customers } from "../../src/db/schema";
 import { admin, call, newTenant } from "../helpers";
 import { seedCard, seedCustomer } from "../registry";
 
@@ -55,7 +55,9 @@ describe("tenant counters", () => {
     expect(await counters()).toEqual({ active: 2, documented: 2 });
     await env.DB.prepare("UPDATE identifiers SET exclusive = NULL, status = 'cancelled' WHERE tenant_id = ? AND value = '222'").bind(tenant.id).run();
     expect(await counters()).toEqual({ active: 2, documented: 1 });
-    await env.DB.prepare("UPDATE customers SET active = 0 WHERE tenant_id = ? AND id = (SELECT customer_id FROM identifiers WHERE value = '111')").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE customers SET active = 0 WHERE tenant_id = ? AND id = (SELECT customer_id FROM identifiers WHERE value = '111')")
+      .bind(tenant.id)
+      .run();
     expect(await counters()).toEqual({ active: 1, documented: 1 });
     // Rewriting a column to the value it has moves nothing.
     await env.DB.prepare("UPDATE customers SET active = active WHERE tenant_id = ?").bind(tenant.id).run();

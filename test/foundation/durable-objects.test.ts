@@ -89,10 +89,12 @@ describe("CardLock", () => {
     const live = lock("evict");
     await live.acquire(60_000);
     await evictDurableObject(live);
-    const refused = await lock("evict").acquire(60_000, 100).then(
-      () => null,
-      (err: Error) => err,
-    );
+    const refused = await lock("evict")
+      .acquire(60_000, 100)
+      .then(
+        () => null,
+        (err: Error) => err,
+      );
     expect(refused?.message).toMatch(/timed out/);
   });
 });

@@ -34,7 +34,11 @@ describe("POST /oauth/token", () => {
     expect(res.status).toBe(200);
     const wrong = await call("POST", "/oauth/token", {
       rawBody: "grant_type=client_credentials",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa(`${t.partner.clientId}:nope`)}`, "cf-connecting-ip": "198.51.100.9" },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${btoa(`${t.partner.clientId}:nope`)}`,
+        "cf-connecting-ip": "198.51.100.9",
+      },
     });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("www-authenticate")).toBe('Basic realm="ficha"');

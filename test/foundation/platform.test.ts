@@ -58,7 +58,11 @@ describe("cross-cutting headers", () => {
 
   it("answers CORS preflights for browser and mobile front ends (Platform header included)", async () => {
     const res = await call("OPTIONS", "/api/transaction", {
-      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,platform,content-type" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,platform,content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");

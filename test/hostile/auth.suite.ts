@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN } from "../helpers";
 import { adminOk, fingerprint, hit, issuedSecrets, newTenant, type Req, type Tenant } from "./client";
 import { envelopeProblem } from "./envelopes";
-import { documentedOperations, routes, type Auth } from "./routes";
+import { type Auth, documentedOperations, routes } from "./routes";
 import { Problems, summary } from "./summary";
 import { buildWorld, idSet, type World } from "./world";
 
@@ -146,15 +146,31 @@ describe("auth matrix", () => {
     await adminOk("DELETE", `/admin/credentials/${revoked.partner.clientId}`);
     const form = (id: unknown, secret: string) => `grant_type=client_credentials&client_id=${id}&client_secret=${encodeURIComponent(secret)}`;
     const cases: Record<string, Req> = {
-      "wrong secret": { method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", client_id: t.partner.clientId, client_secret: "x".repeat(43) } },
-      "revoked credential": { method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", client_id: revoked.partner.clientId, client_secret: revoked.partner.clientSecret } },
-      "kiosk credential": { method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", client_id: t.kiosk.clientId, client_secret: t.kiosk.clientSecret } },
+      "wrong secret": {
+        method: "POST",
+        path: "/oauth/token",
+        body: { grant_type: "client_credentials", client_id: t.partner.clientId, client_secret: "x".repeat(43) },
+      },
+      "revoked credential": {
+        method: "POST",
+        path: "/oauth/token",
+        body: { grant_type: "client_credentials", client_id: revoked.partner.clientId, client_secret: revoked.partner.clientSecret },
+      },
+      "kiosk credential": {
+        method: "POST",
+        path: "/oauth/token",
+        body: { grant_type: "client_credentials", client_id: t.kiosk.clientId, client_secret: t.kiosk.clientSecret },
+      },
       "another tenant's id with this secret": {
         method: "POST",
         path: "/oauth/token",
         body: { grant_type: "client_credentials", client_id: ctx.other.partner.clientId, client_secret: t.partner.clientSecret },
       },
-      "unknown client id": { method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", client_id: 987_654_321, client_secret: t.partner.clientSecret } },
+      "unknown client id": {
+        method: "POST",
+        path: "/oauth/token",
+        body: { grant_type: "client_credentials", client_id: 987_654_321, client_secret: t.partner.clientSecret },
+      },
       "form-encoded wrong secret": {
         method: "POST",
         path: "/oauth/token",
@@ -167,7 +183,11 @@ describe("auth matrix", () => {
         body: { grant_type: "client_credentials" },
         headers: { authorization: `Basic ${btoa(`${t.partner.clientId}:nope`)}` },
       },
-      "token as secret": { method: "POST", path: "/oauth/token", body: { grant_type: "client_credentials", client_id: t.partner.clientId, client_secret: t.token } },
+      "token as secret": {
+        method: "POST",
+        path: "/oauth/token",
+        body: { grant_type: "client_credentials", client_id: t.partner.clientId, client_secret: t.token },
+      },
     };
     const before = await fingerprint();
     const bodies = new Set<string>();

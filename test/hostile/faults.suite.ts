@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rfidLockName } from "../../src/core/cards/locks";
 import { cardText } from "../../src/core/registry/identifiers";
-import { hit, newTenant, setDestination, type Req, type Tenant } from "./client";
+import { hit, newTenant, type Req, setDestination, type Tenant } from "./client";
 import { envelopeProblem, type Surface } from "./envelopes";
 import { registration } from "./routes";
 import { summary } from "./summary";
@@ -50,7 +50,12 @@ function expectRetryable(surface: Surface, res: { status: number; body: unknown;
   expect(envelopeProblem(surface, res as never)).toBeNull();
 }
 
-const rows = async (sql: string, ...values: unknown[]) => (await env.DB.prepare(sql).bind(...values).all<Record<string, number>>()).results;
+const rows = async (sql: string, ...values: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...values)
+      .all<Record<string, number>>()
+  ).results;
 
 /** The tenant's active-customer counter agrees with its customers. */
 async function counterAgrees(tenantId: number): Promise<boolean> {
@@ -154,7 +159,13 @@ describe("lock and storage faults", () => {
           method: "POST",
           path: "/api/transaction/transfer",
           headers: t.auth,
-          body: { type: "BALANCE TRANSFER DEBIT", total: 7, code, customerFrom: { externalId: from, name: "David" }, customerTo: { externalId: to, name: "Santiago" } },
+          body: {
+            type: "BALANCE TRANSFER DEBIT",
+            total: 7,
+            code,
+            customerFrom: { externalId: from, name: "David" },
+            customerTo: { externalId: to, name: "Santiago" },
+          },
         };
         const faulty = faultyD1(env.DB, failAt, mode);
         const res = await hit(req, { DB: faulty.db });

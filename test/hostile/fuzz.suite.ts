@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fingerprint, hit, type Req, type Res } from "./client";
 import { envelopeProblem } from "./envelopes";
-import { documentedOperations, routes, type RouteFixture } from "./routes";
+import { documentedOperations, type RouteFixture, routes } from "./routes";
 import { Problems, summary } from "./summary";
 import { buildWorld, fresh, idSet, type World } from "./world";
 
@@ -49,7 +49,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }) },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant("add" as const), key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("__proto__", "constructor", "tenant_id")), value: weird }),
+    arbitrary: fc.record({
+      kind: fc.constant("add" as const),
+      key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("__proto__", "constructor", "tenant_id")),
+      value: weird,
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("root" as const), value: weird }) },
 );
@@ -73,7 +77,8 @@ function mutate(body: unknown, mutations: Mutation[]): unknown {
       continue;
     }
     if (m.kind === "add") {
-      if (root !== null && typeof root === "object" && !Array.isArray(root)) Object.defineProperty(root, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+      if (root !== null && typeof root === "object" && !Array.isArray(root))
+        Object.defineProperty(root, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       continue;
     }
     const paths = pathsOf(root);
@@ -124,7 +129,10 @@ function rawCases(body: unknown): Record<string, () => { rawBody: BodyInit; cont
     "BOM before the JSON": () => ({ rawBody: `\uFEFF${text}` }),
     "text/plain": () => ({ rawBody: text, contentType: "text/plain" }),
     "application/xml": () => ({ rawBody: "<a>1</a>", contentType: "application/xml" }),
-    "multipart/form-data": () => ({ rawBody: `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n`, contentType: "multipart/form-data; boundary=x" }),
+    "multipart/form-data": () => ({
+      rawBody: `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n`,
+      contentType: "multipart/form-data; boundary=x",
+    }),
     "form-urlencoded": () => ({ rawBody: "a=1&b=%ZZ", contentType: "application/x-www-form-urlencoded" }),
     "no content type": () => ({ rawBody: text, contentType: "" }),
     "JSON declared as UTF-16": () => ({ rawBody: text, contentType: "application/json; charset=utf-16" }),
@@ -267,7 +275,12 @@ describe("fuzzed input", () => {
       );
 
       const documento = `doc-${n}`;
-      await hit({ method: "POST", path: "/api/sales/clientes", headers: w.t.auth, body: { nombre: name, id_tipo_cliente: 1, id_tipo_documento: 5, documento, direccion: text } });
+      await hit({
+        method: "POST",
+        path: "/api/sales/clientes",
+        headers: w.t.auth,
+        body: { nombre: name, id_tipo_cliente: 1, id_tipo_documento: 5, documento, direccion: text },
+      });
       await hit({ method: "POST", path: "/api/sales/ventas", headers: w.t.auth, body: { documento, apartamento: text.slice(0, 50), monto: 1, tipo: "venta" } });
       const sales = await hit({ method: "GET", path: `/api/sales/clientes/${encodeURIComponent(documento)}`, headers: w.t.auth });
       const ventas = await hit({ method: "GET", path: `/api/sales/clientes/${encodeURIComponent(documento)}/ventas`, headers: w.t.auth });
@@ -279,7 +292,14 @@ describe("fuzzed input", () => {
         method: "POST",
         path: "/api/transaction",
         headers: w.t.auth,
-        body: { type: "POINTS COUPON", code: text.slice(0, 191), description: text, total: 1, customer: { externalId, name, data: { note: text } }, store: { externalId: text.slice(0, 191), name } },
+        body: {
+          type: "POINTS COUPON",
+          code: text.slice(0, 191),
+          description: text,
+          total: 1,
+          customer: { externalId, name, data: { note: text } },
+          store: { externalId: text.slice(0, 191), name },
+        },
       });
       const found = await hit({ method: "GET", path: `/api/customer/findByExternalId?externalId=${encodeURIComponent(externalId)}`, headers: w.t.auth });
       problems.check(
@@ -293,10 +313,22 @@ describe("fuzzed input", () => {
       const registered = await hit({
         method: "POST",
         path: "/api/clientes/register",
-        body: { codigoClienteVLT: 800_000 + n, correo: `inj${n}@example.com`, tarjeta: card, enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, nombre: name, apellidoPaterno: name },
+        body: {
+          codigoClienteVLT: 800_000 + n,
+          correo: `inj${n}@example.com`,
+          tarjeta: card,
+          enviarWhatsApp: true,
+          enviarCorreo: true,
+          enviarSms: true,
+          nombre: name,
+          apellidoPaterno: name,
+        },
       });
       const lobby = await hit({ method: "POST", path: "/api/lobby/authenticate", headers: w.t.kioskAuth, body: { cardIdentifier: card } });
-      problems.check(registered.status === 201 && lobby.body?.nombre === name && lobby.body?.apellidoPaterno === name, () => `kiosk: ${registered.text} / ${lobby.text.slice(0, 200)}`);
+      problems.check(
+        registered.status === 201 && lobby.body?.nombre === name && lobby.body?.apellidoPaterno === name,
+        () => `kiosk: ${registered.text} / ${lobby.text.slice(0, 200)}`,
+      );
       summary.fuzzCases += 8;
     }
     expect(problems.all).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi, type RunnerTestSuite } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, type RunnerTestSuite, vi } from "vitest";
 import { dumpDatabase, issuedSecrets } from "./client";
 import { summary } from "./summary";
 
@@ -30,7 +30,10 @@ describe("secrets at rest", () => {
   it("no client secret, token, admin token or JWT secret appears in clear in D1 or in the logs of the run", async () => {
     const stored = await dumpDatabase();
     const logs = captured.join("\n");
-    expect(captured.some((line) => line.includes('"msg":"request"')), "request logs were captured").toBe(true);
+    expect(
+      captured.some((line) => line.includes('"msg":"request"')),
+      "request logs were captured",
+    ).toBe(true);
     const secrets = [...new Set(issuedSecrets)].filter(Boolean);
     expect(secrets.length).toBeGreaterThan(20);
     const inDatabase = secrets.filter((secret) => stored.includes(secret));

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { allTables, hit, setDestination, tenantSnapshot, type Res } from "./client";
+import { allTables, hit, type Res, setDestination, tenantSnapshot } from "./client";
 import { documentedOperations, routes, type Target } from "./routes";
 import { Problems, summary } from "./summary";
 import { buildWorld, fresh, idSet, type World } from "./world";
@@ -85,7 +85,11 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
     }
     problems.check(before === (await tenantSnapshot(b.t.id)), () => "tenant B's rows changed");
     // The shared card and tag were bound in both tenants, each to its own customer.
-    const cards = await env.DB.prepare("SELECT tenant_id, customer_id FROM identifiers WHERE kind IN ('rfid_card', 'vehicle_tag') AND value IN (?, ?) AND status = 'active'").bind(a.ids.cardUid, a.ids.tagCode).all();
+    const cards = await env.DB.prepare(
+      "SELECT tenant_id, customer_id FROM identifiers WHERE kind IN ('rfid_card', 'vehicle_tag') AND value IN (?, ?) AND status = 'active'",
+    )
+      .bind(a.ids.cardUid, a.ids.tagCode)
+      .all();
     expect(new Set(cards.results.map((c) => c.tenant_id))).toEqual(new Set([a.t.id, b.t.id]));
     expect(problems.all).toEqual([]);
   });
@@ -117,7 +121,11 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
     };
     const tables = await allTables();
     const columns = new Map<string, string[]>();
-    for (const table of tables) columns.set(table, (await env.DB.prepare(`PRAGMA table_info(${table})`).all<{ name: string }>()).results.map((c) => c.name));
+    for (const table of tables)
+      columns.set(
+        table,
+        (await env.DB.prepare(`PRAGMA table_info(${table})`).all<{ name: string }>()).results.map((c) => c.name),
+      );
     const before = await tenantSnapshot(b.t.id);
     for (const operation of await documentedOperations()) {
       const fixture = routes[operation];
@@ -143,9 +151,12 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
             .bind(started, operation.startsWith("POST /admin/tenants") ? -1 : a.t.id)
             .first<{ n: number }>();
           // Admin creates belong to the tenant in the path (or a new tenant): never to the forged one.
-          const forgedTenant = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE created_at >= ? AND tenant_id = ?`).bind(started, b.t.id).first<{ n: number }>();
+          const forgedTenant = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE created_at >= ? AND tenant_id = ?`)
+            .bind(started, b.t.id)
+            .first<{ n: number }>();
           problems.check(forgedTenant!.n === 0, () => `${operation}: a row of ${table} landed in the forged tenant`);
-          if (!operation.startsWith("POST /admin") && !operation.startsWith("PUT /admin")) problems.check(moved!.n === 0, () => `${operation}: ${table} rows outside tenant A`);
+          if (!operation.startsWith("POST /admin") && !operation.startsWith("PUT /admin"))
+            problems.check(moved!.n === 0, () => `${operation}: ${table} rows outside tenant A`);
         }
       }
       // (A merge deactivates the customer it absorbs, recording into whom: that one is meant.)

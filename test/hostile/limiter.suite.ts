@@ -28,7 +28,12 @@ async function burst(ip: string, count: number): Promise<Res[]> {
         method: "POST",
         path: "/api/clientes/register",
         body: {},
-        headers: { "cf-connecting-ip": ip, "x-forwarded-for": `203.0.113.${i % 250}, ${ip}`, "x-real-ip": `198.18.0.${i % 250}`, forwarded: `for=192.0.2.${i % 250}` },
+        headers: {
+          "cf-connecting-ip": ip,
+          "x-forwarded-for": `203.0.113.${i % 250}, ${ip}`,
+          "x-real-ip": `198.18.0.${i % 250}`,
+          forwarded: `for=192.0.2.${i % 250}`,
+        },
       }),
     ),
   );

@@ -1,4 +1,4 @@
-import { adminHeaders, hit, issueCredential, setDestination, type Req } from "./client";
+import { adminHeaders, hit, issueCredential, type Req, setDestination } from "./client";
 import type { Surface } from "./envelopes";
 import { fresh, type Ids, type World } from "./world";
 
@@ -125,7 +125,13 @@ export const routes: Record<string, RouteFixture> = {
     ok: 201,
     valid: async (w) => json("POST", "/api/clientes", w.t.auth, clientBody()),
     aimed: (w, t) =>
-      json("POST", "/api/clientes", w.t.auth, { ...clientBody(), tipoCliente: "EMPRESA", tipoDocumento: "RUC", numeroDocumento: t.ids.clientDoc, codigoCliente: t.ids.clientCode }),
+      json("POST", "/api/clientes", w.t.auth, {
+        ...clientBody(),
+        tipoCliente: "EMPRESA",
+        tipoDocumento: "RUC",
+        numeroDocumento: t.ids.clientDoc,
+        codigoCliente: t.ids.clientCode,
+      }),
   },
   "GET /api/clientes/{id}": {
     surface: "clients",
@@ -145,7 +151,11 @@ export const routes: Record<string, RouteFixture> = {
     surface: "clients",
     auth: "bearer",
     ok: 200,
-    valid: async (w) => ({ method: "DELETE", path: `/api/clientes/${(await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id}`, headers: w.t.auth }),
+    valid: async (w) => ({
+      method: "DELETE",
+      path: `/api/clientes/${(await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id}`,
+      headers: w.t.auth,
+    }),
     aimed: (w, t) => ({ method: "DELETE", path: `/api/clientes/${t.clientId}`, headers: w.t.auth }),
   },
 
@@ -186,8 +196,13 @@ export const routes: Record<string, RouteFixture> = {
     surface: "parking",
     auth: "bearer",
     ok: 201,
-    valid: async (w) => json("POST", "/api/v3/business/tag/add", w.t.auth, { customer: { refId: w.ids.parkingRef }, tags: [{ code: `HA${fresh()}`, plate: "JPKJ20" }] }),
-    aimed: (w, t) => json("POST", "/api/v3/business/tag/add", w.t.auth, { customer: { refId: t.ids.parkingRef, id: t.parkingCustomerId }, tags: [{ code: t.ids.tagCode, plate: "PLT001" }] }),
+    valid: async (w) =>
+      json("POST", "/api/v3/business/tag/add", w.t.auth, { customer: { refId: w.ids.parkingRef }, tags: [{ code: `HA${fresh()}`, plate: "JPKJ20" }] }),
+    aimed: (w, t) =>
+      json("POST", "/api/v3/business/tag/add", w.t.auth, {
+        customer: { refId: t.ids.parkingRef, id: t.parkingCustomerId },
+        tags: [{ code: t.ids.tagCode, plate: "PLT001" }],
+      }),
   },
   "PUT /api/v3/business/tag/cancel": {
     surface: "parking",
@@ -198,7 +213,8 @@ export const routes: Record<string, RouteFixture> = {
       await must(json("POST", "/api/v3/business/tag/add", w.t.auth, { customer: { refId: w.ids.parkingRef }, tags: [{ code, plate: "JPKJ20" }] }), 201);
       return json("PUT", "/api/v3/business/tag/cancel", w.t.auth, { customer: { refId: w.ids.parkingRef }, tags: [{ code, plate: "JPKJ20" }] });
     },
-    aimed: (w, t) => json("PUT", "/api/v3/business/tag/cancel", w.t.auth, { customer: { refId: t.ids.parkingRef }, tags: [{ code: t.ids.tagCode, plate: "PLT001" }] }),
+    aimed: (w, t) =>
+      json("PUT", "/api/v3/business/tag/cancel", w.t.auth, { customer: { refId: t.ids.parkingRef }, tags: [{ code: t.ids.tagCode, plate: "PLT001" }] }),
   },
 
   // Loyalty (seed 003)
@@ -206,14 +222,16 @@ export const routes: Record<string, RouteFixture> = {
     surface: "loyalty",
     auth: "public",
     ok: 200,
-    valid: async (w) => json("POST", "/oauth/token", {}, { grant_type: "client_credentials", client_id: w.t.partner.clientId, client_secret: w.t.partner.clientSecret }),
+    valid: async (w) =>
+      json("POST", "/oauth/token", {}, { grant_type: "client_credentials", client_id: w.t.partner.clientId, client_secret: w.t.partner.clientSecret }),
   },
   "POST /api/transaction": {
     surface: "loyalty",
     auth: "bearer",
     ok: 200,
     valid: async (w) => json("POST", "/api/transaction", w.t.auth, couponBody(w)),
-    aimed: (w, t) => json("POST", "/api/transaction", w.t.auth, couponBody(w, { code: t.ids.txCode, customer: { externalId: t.ids.loyaltyExt, name: "X", data: {} } })),
+    aimed: (w, t) =>
+      json("POST", "/api/transaction", w.t.auth, couponBody(w, { code: t.ids.txCode, customer: { externalId: t.ids.loyaltyExt, name: "X", data: {} } })),
   },
   "POST /api/transaction/checkbook": {
     surface: "loyalty",
@@ -340,7 +358,8 @@ export const routes: Record<string, RouteFixture> = {
     surface: "sales",
     auth: "bearer",
     ok: 200,
-    valid: async (w) => json("PUT", `/api/sales/clientes/${q(w.ids.salesDoc)}`, w.t.auth, { nombre: `Juan ${w.marker}`, id_tipo_cliente: 1, id_tipo_documento: 1 }),
+    valid: async (w) =>
+      json("PUT", `/api/sales/clientes/${q(w.ids.salesDoc)}`, w.t.auth, { nombre: `Juan ${w.marker}`, id_tipo_cliente: 1, id_tipo_documento: 1 }),
     aimed: (w, t) => json("PUT", `/api/sales/clientes/${q(t.ids.salesDoc)}`, w.t.auth, { nombre: "Otro", id_tipo_cliente: 1, id_tipo_documento: 1 }),
   },
   "DELETE /api/sales/clientes/{documento}": {
@@ -365,14 +384,27 @@ export const routes: Record<string, RouteFixture> = {
     surface: "sales",
     auth: "bearer",
     ok: 201,
-    valid: async (w) => json("POST", "/api/sales/ventas", w.t.auth, { documento: w.ids.salesDoc, apartamento: "Torre 2 - 704", monto: 3500, tipo: "separacion", fecha: "2024-02-29" }),
-    aimed: (w, t) => json("POST", "/api/sales/ventas", w.t.auth, { documento: t.ids.salesDoc, apartamento: "Torre 2 - 704", monto: 3500, tipo: "venta", fecha: "2024-01-15" }),
+    valid: async (w) =>
+      json("POST", "/api/sales/ventas", w.t.auth, {
+        documento: w.ids.salesDoc,
+        apartamento: "Torre 2 - 704",
+        monto: 3500,
+        tipo: "separacion",
+        fecha: "2024-02-29",
+      }),
+    aimed: (w, t) =>
+      json("POST", "/api/sales/ventas", w.t.auth, { documento: t.ids.salesDoc, apartamento: "Torre 2 - 704", monto: 3500, tipo: "venta", fecha: "2024-01-15" }),
   },
   "GET /api/sales/tipos-cliente": { surface: "sales", auth: "bearer", ok: 200, valid: async (w) => get("/api/sales/tipos-cliente", w.t.auth) },
   "GET /api/sales/tipos-documento": { surface: "sales", auth: "bearer", ok: 200, valid: async (w) => get("/api/sales/tipos-documento", w.t.auth) },
 
   // Operator
-  "POST /admin/tenants": { surface: "admin", auth: "admin", ok: 201, valid: async () => json("POST", "/admin/tenants", adminHeaders, { name: `Tenant ${fresh()}` }) },
+  "POST /admin/tenants": {
+    surface: "admin",
+    auth: "admin",
+    ok: 201,
+    valid: async () => json("POST", "/admin/tenants", adminHeaders, { name: `Tenant ${fresh()}` }),
+  },
   "POST /admin/tenants/{id}/credentials": {
     surface: "admin",
     auth: "admin",

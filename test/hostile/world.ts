@@ -1,4 +1,4 @@
-import { hit, newTenant, setDestination, type Req, type Tenant } from "./client";
+import { hit, newTenant, type Req, setDestination, type Tenant } from "./client";
 
 /** The identifiers a tenant's objects are reached by, on every surface. */
 export interface Ids {
@@ -89,12 +89,24 @@ export async function buildWorld(t: Tenant | null, ids: Ids, mark = marker()): P
       method: "POST",
       path: "/api/sales/clientes",
       headers: auth,
-      body: { nombre: `Juan ${mark}`, id_tipo_cliente: 1, id_tipo_documento: 1, documento: ids.salesDoc, correo: `${mark}@ventas.co`, direccion: `Carrera ${mark}` },
+      body: {
+        nombre: `Juan ${mark}`,
+        id_tipo_cliente: 1,
+        id_tipo_documento: 1,
+        documento: ids.salesDoc,
+        correo: `${mark}@ventas.co`,
+        direccion: `Carrera ${mark}`,
+      },
     },
     201,
   );
   await ok(
-    { method: "POST", path: "/api/sales/ventas", headers: auth, body: { documento: ids.salesDoc, apartamento: `Torre ${mark}`, monto: 100, tipo: "venta", fecha: "2024-01-15" } },
+    {
+      method: "POST",
+      path: "/api/sales/ventas",
+      headers: auth,
+      body: { documento: ids.salesDoc, apartamento: `Torre ${mark}`, monto: 100, tipo: "venta", fecha: "2024-01-15" },
+    },
     201,
   );
   const parking = await ok(
@@ -102,7 +114,15 @@ export async function buildWorld(t: Tenant | null, ids: Ids, mark = marker()): P
       method: "POST",
       path: "/api/v3/business/customer/add",
       headers: auth,
-      body: { email: `${mark}@parking.cl`, phone: "+56975880800", name: `John ${mark}`, lastname: mark, isUnlimited: true, refId: ids.parkingRef, tags: [{ code: ids.tagCode, plate: "PLT001" }] },
+      body: {
+        email: `${mark}@parking.cl`,
+        phone: "+56975880800",
+        name: `John ${mark}`,
+        lastname: mark,
+        isUnlimited: true,
+        refId: ids.parkingRef,
+        tags: [{ code: ids.tagCode, plate: "PLT001" }],
+      },
     },
     201,
   );
@@ -112,12 +132,15 @@ export async function buildWorld(t: Tenant | null, ids: Ids, mark = marker()): P
       method: "POST",
       path: "/api/transaction",
       headers: auth,
-      body: { type: "POINTS COUPON", code: ids.txCode, description: `Bienvenida ${mark}`, total: 1000, customer: loyaltyCustomer, store: { externalId: "S1", name: `Tienda ${mark}` } },
+      body: {
+        type: "POINTS COUPON",
+        code: ids.txCode,
+        description: `Bienvenida ${mark}`,
+        total: 1000,
+        customer: loyaltyCustomer,
+        store: { externalId: "S1", name: `Tienda ${mark}` },
+      },
     },
-    200,
-  );
-  await ok(
-    { method: "POST", path: "/api/transaction", headers: auth, body: { type: "BALANCE RELOAD", code: `${ids.txCode}-r`, description: `Recarga ${mark}`, total: 50, customer: loyaltyCustomer } },
     200,
   );
   await ok(
@@ -125,7 +148,22 @@ export async function buildWorld(t: Tenant | null, ids: Ids, mark = marker()): P
       method: "POST",
       path: "/api/transaction",
       headers: auth,
-      body: { type: "POINTS COUPON", code: `${ids.txCode}-2`, description: `Bienvenida ${mark}`, total: 10, customer: { externalId: ids.loyaltyExt2, name: `Otro ${mark}`, data: {} } },
+      body: { type: "BALANCE RELOAD", code: `${ids.txCode}-r`, description: `Recarga ${mark}`, total: 50, customer: loyaltyCustomer },
+    },
+    200,
+  );
+  await ok(
+    {
+      method: "POST",
+      path: "/api/transaction",
+      headers: auth,
+      body: {
+        type: "POINTS COUPON",
+        code: `${ids.txCode}-2`,
+        description: `Bienvenida ${mark}`,
+        total: 10,
+        customer: { externalId: ids.loyaltyExt2, name: `Otro ${mark}`, data: {} },
+      },
     },
     200,
   );

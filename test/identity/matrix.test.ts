@@ -34,7 +34,8 @@ function registration(n: number, overrides: Record<string, unknown> = {}) {
 }
 
 const kioskRegister = (body: unknown) => call("POST", "/api/clientes/register", { body, headers: { "cf-connecting-ip": `203.0.113.${(next() % 250) + 1}` } });
-const lobby = (t: TestTenant, card: string) => call("POST", "/api/lobby/authenticate", { body: { cardIdentifier: card }, headers: { "x-client-secret": t.kiosk.clientSecret } });
+const lobby = (t: TestTenant, card: string) =>
+  call("POST", "/api/lobby/authenticate", { body: { cardIdentifier: card }, headers: { "x-client-secret": t.kiosk.clientSecret } });
 const clientById = (t: TestTenant, id: number) => call("GET", `/api/clientes/${id}`, { headers: t.auth });
 const clientIds = async (t: TestTenant) => (await call("GET", "/api/clientes?size=100", { headers: t.auth })).body.content.map((c: { id: number }) => c.id);
 const credit = async (t: TestTenant, externalId: string, total = 10, code = `m-${next()}`) =>
@@ -42,7 +43,8 @@ const credit = async (t: TestTenant, externalId: string, total = 10, code = `m-$
     headers: t.auth,
     body: { type: "POINTS COUPON", code, description: "Bienvenida", total, customer: { externalId, name: "Cliente", data: {} } },
   });
-const findByExternalId = (t: TestTenant, externalId: string) => call("GET", `/api/customer/findByExternalId?externalId=${encodeURIComponent(externalId)}`, { headers: t.auth });
+const findByExternalId = (t: TestTenant, externalId: string) =>
+  call("GET", `/api/customer/findByExternalId?externalId=${encodeURIComponent(externalId)}`, { headers: t.auth });
 const salesClient = (t: TestTenant, documento: string) => call("GET", `/api/sales/clientes/${encodeURIComponent(documento)}`, { headers: t.auth });
 const salesRename = (t: TestTenant, documento: string, nombre: string) =>
   call("PUT", `/api/sales/clientes/${encodeURIComponent(documento)}`, { headers: t.auth, body: { nombre, id_tipo_cliente: 1, id_tipo_documento: 1 } });
@@ -110,7 +112,15 @@ describe("one customer across the five surfaces", () => {
     const t = await newTenant();
     const res = await call("POST", "/api/v3/business/customer/add", {
       headers: t.auth,
-      body: { email: "p@example.com", phone: "+56975880800", name: "John", lastname: "Doe", isUnlimited: true, refId: "MATRIX-REF", tags: [{ code: "MX1", plate: "AB12" }] },
+      body: {
+        email: "p@example.com",
+        phone: "+56975880800",
+        name: "John",
+        lastname: "Doe",
+        isUnlimited: true,
+        refId: "MATRIX-REF",
+        tags: [{ code: "MX1", plate: "AB12" }],
+      },
     });
     expect(res.status).toBe(201);
     await expectOneCustomer(t, res.body.customer, { refId: "MATRIX-REF" });
@@ -157,7 +167,10 @@ describe("the cases that showed five registries", () => {
     const reloads = async () => (await query("reloadsByCustomer")).body.data.map((x: { code: string }) => x.code);
     const points = async () => (await query("pointsByCustomer")).body.data.map((x: { code: string }) => x.code);
     expect([await reloads(), await points()]).toEqual([["rl-1"], ["pt-1"]]);
-    const sales = await call("POST", "/api/sales/clientes", { headers: t.auth, body: { nombre: "Ana", id_tipo_cliente: 1, id_tipo_documento: 1, documento: "0401591714" } });
+    const sales = await call("POST", "/api/sales/clientes", {
+      headers: t.auth,
+      body: { nombre: "Ana", id_tipo_cliente: 1, id_tipo_documento: 1, documento: "0401591714" },
+    });
     expect(sales.status).toBe(201);
     const clients = await call("POST", "/api/clientes", {
       headers: t.auth,

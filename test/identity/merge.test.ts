@@ -7,7 +7,9 @@ const merge = (tenantId: number, survivorId: number, from: unknown) => admin("PO
 
 /** Every ledger fact a merge must keep: balances per unit, open lots with their expirations, report counters. */
 async function ledgerState(t: TestTenant) {
-  const totals = await env.DB.prepare("SELECT unit, SUM(balance) AS balance, SUM(earned) AS earned FROM ledger_accounts WHERE tenant_id = ? GROUP BY unit ORDER BY unit")
+  const totals = await env.DB.prepare(
+    "SELECT unit, SUM(balance) AS balance, SUM(earned) AS earned FROM ledger_accounts WHERE tenant_id = ? GROUP BY unit ORDER BY unit",
+  )
     .bind(t.id)
     .all();
   const lots = await env.DB.prepare("SELECT amount, remaining, expires_at, set_name FROM ledger_lots WHERE tenant_id = ? ORDER BY id").bind(t.id).all();
@@ -33,7 +35,13 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
 
     const res = await merge(t.id, survivor, absorbed);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: survivor, identifiers: [{ kind: "loyalty_id", value: "A" }, { kind: "loyalty_id", value: "B" }] });
+    expect(res.body).toMatchObject({
+      id: survivor,
+      identifiers: [
+        { kind: "loyalty_id", value: "A" },
+        { kind: "loyalty_id", value: "B" },
+      ],
+    });
 
     const after = await ledgerState(t);
     expect(after.totals).toEqual(before.totals);
@@ -48,7 +56,9 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
     ]);
     expect(await history(t, "A")).toEqual(["b3", "a3", "b2", "b1", "a2", "a1"]);
     expect(await history(t, "B")).toEqual(await history(t, "A"));
-    const seqs = await env.DB.prepare("SELECT customer_seq FROM ledger_transactions WHERE tenant_id = ? ORDER BY created_at, id").bind(t.id).all<{ customer_seq: number }>();
+    const seqs = await env.DB.prepare("SELECT customer_seq FROM ledger_transactions WHERE tenant_id = ? ORDER BY created_at, id")
+      .bind(t.id)
+      .all<{ customer_seq: number }>();
     expect(seqs.results.map((r) => r.customer_seq)).toEqual([1, 2, 3, 4, 5, 6]);
     // Both externalIds find the survivor; the lots pay as one account.
     const lots = await call("GET", "/api/batch/expiration?customerId=B", { headers: t.auth });
@@ -59,21 +69,30 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
     // A rebuild from the merged ledger gives the same counters as before.
     expect((await admin("POST", `/admin/tenants/${t.id}/reports/rebuild`)).status).toBe(200);
     const rebuilt = await env.DB.prepare("SELECT * FROM report_store_days WHERE tenant_id = ? ORDER BY day, store_id").bind(t.id).all();
-    expect(rebuilt.results.map(({ id: _id, ...row }) => row)).toEqual(
-      (await ledgerState(t)).counters.map(({ id: _id, ...row }) => row),
-    );
+    expect(rebuilt.results.map(({ id: _id, ...row }) => row)).toEqual((await ledgerState(t)).counters.map(({ id: _id, ...row }) => row));
   });
 
   it("keeps one copy of a document both held, the survivor's profile, and both customers' cards", async () => {
     const t = await newTenant();
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
     const tap = (body: Record<string, unknown>) => call("POST", "/api/clientes/register", { body, headers: { "cf-connecting-ip": "203.0.113.77" } });
-    const kiosk = await tap({ codigoClienteVLT: 501, correo: "a@x.pe", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: "MERGE01", nombre: "Ana" });
+    const kiosk = await tap({
+      codigoClienteVLT: 501,
+      correo: "a@x.pe",
+      enviarWhatsApp: true,
+      enviarCorreo: true,
+      enviarSms: true,
+      tarjeta: "MERGE01",
+      nombre: "Ana",
+    });
     const client = await call("POST", "/api/clientes", {
       headers: t.auth,
       body: { nombre: "Ana Díaz", tipoCliente: "PERSONA", tipoDocumento: "DNI", numeroDocumento: "44556677", codigoCliente: "ANA", telefono: "999" },
     });
-    const sale = await call("POST", "/api/sales/ventas", { headers: t.auth, body: { documento: "44556677", apartamento: "T1-101", monto: 100, tipo: "venta" } });
+    const sale = await call("POST", "/api/sales/ventas", {
+      headers: t.auth,
+      body: { documento: "44556677", apartamento: "T1-101", monto: 100, tipo: "venta" },
+    });
     expect(sale.status).toBe(201);
     const res = await merge(t.id, kiosk.body.id, client.body.id);
     expect(res.status).toBe(200);
@@ -85,7 +104,9 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
     const lobby = await call("POST", "/api/lobby/authenticate", { body: { cardIdentifier: "MERGE01" }, headers: { "x-client-secret": t.kiosk.clientSecret } });
     expect(lobby.body).toMatchObject({ id: kiosk.body.id, dni: "44556677", codigoClienteVLT: 501 });
     // A repeated tap of the survivor's card still answers it.
-    expect((await tap({ codigoClienteVLT: 501, correo: "a@x.pe", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: "MERGE01" })).body.id).toBe(kiosk.body.id);
+    expect(
+      (await tap({ codigoClienteVLT: 501, correo: "a@x.pe", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: "MERGE01" })).body.id,
+    ).toBe(kiosk.body.id);
     const documents = await env.DB.prepare("SELECT customer_id, status, exclusive FROM identifiers WHERE tenant_id = ? AND kind = 'document'").bind(t.id).all();
     expect(documents.results).toEqual([{ customer_id: kiosk.body.id, status: "active", exclusive: 1 }]);
     expect(await countRows("customers")).toBeGreaterThan(0);
@@ -97,7 +118,10 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
     const t = await newTenant();
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
     const tap = (vlt: number, card: string) =>
-      call("POST", "/api/clientes/register", { body: { codigoClienteVLT: vlt, correo: "a@x.pe", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: card }, headers: { "cf-connecting-ip": "203.0.113.78" } });
+      call("POST", "/api/clientes/register", {
+        body: { codigoClienteVLT: vlt, correo: "a@x.pe", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: card },
+        headers: { "cf-connecting-ip": "203.0.113.78" },
+      });
     const survivor = (await tap(601, "KEEP01")).body.id;
     const absorbed = (await tap(602, "GONE01")).body.id;
     expect((await merge(t.id, survivor, absorbed)).status).toBe(200);

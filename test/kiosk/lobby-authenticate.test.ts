@@ -61,7 +61,9 @@ describe("POST /api/lobby/authenticate", () => {
     const replaced = await authenticate(secret, { cardIdentifier: body.tarjeta });
     const unknown = await authenticate(secret, { cardIdentifier: "NEVERSEEN" });
     await register({ ...body, tarjeta: "LOBBYNEW2" });
-    await env.DB.prepare("UPDATE identifiers SET status = 'cancelled' WHERE tenant_id = ? AND kind = 'rfid_card' AND value = 'LOBBYNEW2'").bind(tenant.id).run();
+    await env.DB.prepare("UPDATE identifiers SET status = 'cancelled' WHERE tenant_id = ? AND kind = 'rfid_card' AND value = 'LOBBYNEW2'")
+      .bind(tenant.id)
+      .run();
     const cancelled = await authenticate(secret, { cardIdentifier: "LOBBYNEW2" });
     for (const res of [replaced, unknown, cancelled]) {
       expect(res.status).toBe(404);
@@ -127,7 +129,10 @@ describe("POST /api/lobby/authenticate", () => {
     expect(missing.status).toBe(422);
     expect(missing.body).toEqual({ message: "The cardIdentifier field is required.", errors: { cardIdentifier: ["The cardIdentifier field is required."] } });
     const number = await authenticate(secret, { cardIdentifier: 123 });
-    expect(number.body).toEqual({ message: "The cardIdentifier field must be a string.", errors: { cardIdentifier: ["The cardIdentifier field must be a string."] } });
+    expect(number.body).toEqual({
+      message: "The cardIdentifier field must be a string.",
+      errors: { cardIdentifier: ["The cardIdentifier field must be a string."] },
+    });
     const long = await authenticate(secret, { cardIdentifier: "A".repeat(65) });
     expect(long.body).toEqual({
       message: "The cardIdentifier field must not be greater than 64 characters.",
@@ -135,7 +140,10 @@ describe("POST /api/lobby/authenticate", () => {
     });
     const malformed = await authenticate(secret, undefined, '{"cardIdentifier":');
     expect(malformed.status).toBe(422);
-    expect(malformed.body).toEqual({ message: "The request body must be a valid JSON object.", errors: { body: ["The request body must be a valid JSON object."] } });
+    expect(malformed.body).toEqual({
+      message: "The request body must be a valid JSON object.",
+      errors: { body: ["The request body must be a valid JSON object."] },
+    });
     const big = await authenticate(secret, undefined, JSON.stringify({ cardIdentifier: "x".repeat(100 * 1024) }));
     expect(big.status).toBe(413);
     expect(big.body).toEqual({ message: "Payload Too Large" });
@@ -150,9 +158,7 @@ describe("POST /api/lobby/authenticate", () => {
     const windowMs = Number(env.LOBBY_RATE_WINDOW_SECONDS) * 1000;
     const left = windowMs - (Date.now() % windowMs);
     if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
-    const results = await Promise.all(
-      Array.from({ length: limit + 30 }, () => authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "BURST01" })),
-    );
+    const results = await Promise.all(Array.from({ length: limit + 30 }, () => authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "BURST01" })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(limit);
     const limited = results.filter((r) => r.status === 429);
     expect(limited).toHaveLength(30);

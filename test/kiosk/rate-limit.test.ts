@@ -21,9 +21,7 @@ describe("POST /api/clientes/register: per-IP rate limit", () => {
     const body = newRegistration();
     const ip = freshIp();
     await awayFromWindowEdge();
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => register(body, { ip, headers: { "x-forwarded-for": `203.0.113.${i % 250}` } })),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => register(body, { ip, headers: { "x-forwarded-for": `203.0.113.${i % 250}` } })));
     const limited = results.filter((r) => r.status === 429);
     const admitted = results.filter((r) => r.status !== 429);
     expect(admitted).toHaveLength(60);

@@ -204,7 +204,12 @@ describe("POST /api/clientes/register: matching and profile", () => {
     await register({ ...body, tarjeta: "DOCFILL01", tipoDocumento: 4, dni: "CE0012345" });
     expect((await customersOf(tenant.id))[0]).toMatchObject({ id: first.body.id, document_type: "CE", document_number: "CE0012345" });
 
-    for (const [code, type] of [[6, "RUC"], [7, "PASAPORTE"], [0, "OTRO"], [42, "OTRO"]] as const) {
+    for (const [code, type] of [
+      [6, "RUC"],
+      [7, "PASAPORTE"],
+      [0, "OTRO"],
+      [42, "OTRO"],
+    ] as const) {
       const res = await register(newRegistration({ tipoDocumento: code }));
       expect(res.status).toBe(201);
       const row = await customerRow(res.body.id);
@@ -454,9 +459,7 @@ describe("POST /api/clientes/register: concurrency", () => {
     const tenant = await destinationTenant();
     const body = newRegistration();
     const ip = freshIp();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => register({ ...body, tarjeta: `PAR${String(i).padStart(3, "0")}` }, { ip })),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => register({ ...body, tarjeta: `PAR${String(i).padStart(3, "0")}` }, { ip })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
     const ids = new Set(results.map((r) => r.body.id));
     expect(ids.size).toBe(1);

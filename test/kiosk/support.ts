@@ -67,6 +67,9 @@ export const customersOf = customerRows;
 export const cardsOf = cardRows;
 
 /** A customer created as another surface would (no consents), for matching tests. */
-export async function insertForeignCustomer(tenantId: number, values: { documentType?: string; documentNumber?: string; vltCode?: number; active?: boolean } = {}) {
+export async function insertForeignCustomer(
+  tenantId: number,
+  values: { documentType?: string; documentNumber?: string; vltCode?: number; active?: boolean } = {},
+) {
   return (await seedCustomer(tenantId, { channel: "clients", name: "Empresa", ...values })).id;
 }

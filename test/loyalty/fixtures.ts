@@ -89,6 +89,15 @@ export async function tenantRows(table: string, tenantId: number): Promise<numbe
 
 /** Every ledger row count of a tenant (customers included). */
 export async function ledgerFootprint(tenantId: number) {
-  const tables = ["customers", "ledger_accounts", "ledger_transactions", "ledger_lots", "ledger_lot_movements", "ledger_order_lines", "ledger_stores", "ledger_products"];
+  const tables = [
+    "customers",
+    "ledger_accounts",
+    "ledger_transactions",
+    "ledger_lots",
+    "ledger_lot_movements",
+    "ledger_order_lines",
+    "ledger_stores",
+    "ledger_products",
+  ];
   return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await tenantRows(table, tenantId)] as const)));
 }

@@ -60,21 +60,43 @@ function workload(seed: number): Operation[] {
       op = {
         kind: "http",
         path: "/api/transaction/checkbook",
-        body: { type: "POINTS ORDER", customer: customer(), code, externalId: `${i}`, total: 10, earnedRedeemed, store: { externalId: `s${i % 3}`, name: "Store" }, detail: { name: "P", externalId: "p1", total: 10, earnedRedeemed } },
+        body: {
+          type: "POINTS ORDER",
+          customer: customer(),
+          code,
+          externalId: `${i}`,
+          total: 10,
+          earnedRedeemed,
+          store: { externalId: `s${i % 3}`, name: "Store" },
+          detail: { name: "P", externalId: "p1", total: 10, earnedRedeemed },
+        },
       };
     } else if (roll < 0.72) {
       const from = customer();
       let to = customer();
       while (to.externalId === from.externalId) to = customer();
-      op = { kind: "http", path: "/api/transaction/transfer", body: { type: "BALANCE TRANSFER DEBIT", total: amount() / 3, customerFrom: from, customerTo: to, code: random() < 0.5 ? `t${i}` : undefined } };
+      op = {
+        kind: "http",
+        path: "/api/transaction/transfer",
+        body: { type: "BALANCE TRANSFER DEBIT", total: amount() / 3, customerFrom: from, customerTo: to, code: random() < 0.5 ? `t${i}` : undefined },
+      };
     } else if (roll < 0.82 && posted.length > 0) {
       const target = pick(posted);
-      op = random() < 0.7
-        ? { kind: "http", path: "/api/transaction/reverse", body: target }
-        : { kind: "http", path: "/api/transaction/reverseMany", body: { type: target.type, codes: [...new Set([target.code, pick(posted.filter((p) => p.type === target.type)).code])] } };
+      op =
+        random() < 0.7
+          ? { kind: "http", path: "/api/transaction/reverse", body: target }
+          : {
+              kind: "http",
+              path: "/api/transaction/reverseMany",
+              body: { type: target.type, codes: [...new Set([target.code, pick(posted.filter((p) => p.type === target.type)).code])] },
+            };
     } else if (roll < 0.86) {
       const code = `v${i}`;
-      op = { kind: "http", path: "/api/transaction/redeemFullBalance", body: { type: "POINTS ORDER", customer: customer(), code, externalId: `${i}`, total: 5, earnedRedeemed: 0, store: { externalId: "s0", name: "Store" } } };
+      op = {
+        kind: "http",
+        path: "/api/transaction/redeemFullBalance",
+        body: { type: "POINTS ORDER", customer: customer(), code, externalId: `${i}`, total: 5, earnedRedeemed: 0, store: { externalId: "s0", name: "Store" } },
+      };
     } else if (roll < 0.98 && sent.length > 0) {
       op = pick(sent); // a verbatim retry
     } else {
@@ -93,7 +115,11 @@ async function runCron() {
 }
 
 async function rows<T = Record<string, number>>(query: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(query).bind(...params).all()).results as T[];
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all()
+  ).results as T[];
 }
 
 describe("ledger invariants under a randomized concurrent workload", () => {
@@ -116,7 +142,13 @@ describe("ledger invariants under a randomized concurrent workload", () => {
           // A retry of a posted (type, code) must answer the same transaction.
           if (res.status === 200 && op.path !== "/api/transaction/reverse" && op.path !== "/api/transaction/reverseMany" && typeof op.body.code === "string") {
             const key = `${op.path} ${op.body.type} ${op.body.code}`;
-            const id = JSON.stringify(op.path.endsWith("transfer") ? [res.body.data.from.id, res.body.data.to.id] : op.path.endsWith("redeemFullBalance") ? "customer" : res.body.data.id);
+            const id = JSON.stringify(
+              op.path.endsWith("transfer")
+                ? [res.body.data.from.id, res.body.data.to.id]
+                : op.path.endsWith("redeemFullBalance")
+                  ? "customer"
+                  : res.body.data.id,
+            );
             (answers.get(key) ?? answers.set(key, new Set()).get(key)!).add(id);
           }
         }
@@ -161,7 +193,9 @@ describe("ledger invariants under a randomized concurrent workload", () => {
         t.id,
       ),
     ).toEqual([]);
-    expect(await rows(`SELECT reverses_id FROM ledger_transactions WHERE tenant_id = ? AND reverses_id IS NOT NULL GROUP BY reverses_id HAVING count(*) > 1`, t.id)).toEqual([]);
+    expect(
+      await rows(`SELECT reverses_id FROM ledger_transactions WHERE tenant_id = ? AND reverses_id IS NOT NULL GROUP BY reverses_id HAVING count(*) > 1`, t.id),
+    ).toEqual([]);
     expect(
       await rows(
         `SELECT r.id FROM ledger_transactions r JOIN ledger_transactions o ON o.id = r.reverses_id

@@ -59,7 +59,19 @@ describe("GET /api/transaction/history", () => {
           customer,
           store: "null",
         },
-        { id: ID, title: "Cupón", description: "test", code: "a", external_entity_id: "a", type: "CREDIT", total: "10", created_at: LOCAL_TIME, unit: POINTS, customer, store: "null" },
+        {
+          id: ID,
+          title: "Cupón",
+          description: "test",
+          code: "a",
+          external_entity_id: "a",
+          type: "CREDIT",
+          total: "10",
+          created_at: LOCAL_TIME,
+          unit: POINTS,
+          customer,
+          store: "null",
+        },
       ],
     });
   });
@@ -68,7 +80,9 @@ describe("GET /api/transaction/history", () => {
     const t = await newTenant();
     for (let i = 1; i <= 25; i++) await post(t, "c", "POINTS COUPON", i, `k${i}`);
     const page = (p: number, asOf?: string) =>
-      call("GET", `/api/transaction/history?customerId=c&page=${p}${asOf ? `&asOf=${asOf}` : ""}`, { headers: t.auth }).then((r) => r.body.data.map((x: any) => x.code));
+      call("GET", `/api/transaction/history?customerId=c&page=${p}${asOf ? `&asOf=${asOf}` : ""}`, { headers: t.auth }).then((r) =>
+        r.body.data.map((x: any) => x.code),
+      );
     const first = await page(1);
     expect(first).toEqual(Array.from({ length: 20 }, (_, i) => `k${25 - i}`));
     expect(await page(2)).toEqual(["k5", "k4", "k3", "k2", "k1"]);
@@ -100,7 +114,10 @@ describe("GET /api/transaction/history", () => {
     const a = await newTenant();
     const b = await newTenant();
     await post(a, "c", "POINTS COUPON", 1);
-    for (const res of [await call("GET", "/api/transaction/history?customerId=zz", { headers: a.auth }), await call("GET", "/api/transaction/history?customerId=c", { headers: b.auth })]) {
+    for (const res of [
+      await call("GET", "/api/transaction/history?customerId=zz", { headers: a.auth }),
+      await call("GET", "/api/transaction/history?customerId=c", { headers: b.auth }),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.body).toEqual(notFound);
     }
@@ -152,7 +169,10 @@ describe("GET /api/transaction/transactionByCode", () => {
     const a = await newTenant();
     const b = await newTenant();
     await call("POST", "/api/transaction", { headers: a.auth, body: seed.transaction });
-    for (const [t, q] of [[a, "code=x&type=POINTS%20COUPON"], [b, "code=Bienvenido&type=POINTS%20COUPON"]] as const) {
+    for (const [t, q] of [
+      [a, "code=x&type=POINTS%20COUPON"],
+      [b, "code=Bienvenido&type=POINTS%20COUPON"],
+    ] as const) {
       const res = await call("GET", `/api/transaction/transactionByCode?${q}`, { headers: t.auth });
       expect(res.status).toBe(404);
       expect(res.body).toEqual(notFound);
@@ -167,7 +187,9 @@ describe("GET /api/transaction/reloadsByCustomer and pointsByCustomer", () => {
     await post(t, "c9", "POINTS COUPON", 5, "p1");
     await seedDocument(t.id, "0401591714");
     // 2018-09-03 23:30 in Guayaquil (UTC-5) is 2018-09-04 04:30 UTC.
-    await env.DB.prepare("UPDATE ledger_transactions SET created_at = ? WHERE tenant_id = ?").bind(Date.UTC(2018, 8, 4, 4, 30), t.id).run();
+    await env.DB.prepare("UPDATE ledger_transactions SET created_at = ? WHERE tenant_id = ?")
+      .bind(Date.UTC(2018, 8, 4, 4, 30), t.id)
+      .run();
     const reloads = await call("GET", "/api/transaction/reloadsByCustomer?document='0401591714'&from='2018-09-03'&to='2018-09-03'", { headers: t.auth });
     expect(reloads.status).toBe(200);
     expect(reloads.body).toEqual({
@@ -195,9 +217,13 @@ describe("GET /api/transaction/reloadsByCustomer and pointsByCustomer", () => {
     const points = await call("GET", "/api/transaction/pointsByCustomer?document=0401591714&from=2018-09-01&to=2018-09-03", { headers: t.auth });
     expect(points.body.data.map((x: any) => x.code)).toEqual(["p1"]);
     // The seed's mixed quoting ('2018-09-03’) is read as the report endpoints read it.
-    const mixedQuotes = await call("GET", `/api/transaction/pointsByCustomer?document=0401591714&from=${encodeURIComponent("'2018-09-01’")}&to=${encodeURIComponent("'2018-09-03’")}`, {
-      headers: t.auth,
-    });
+    const mixedQuotes = await call(
+      "GET",
+      `/api/transaction/pointsByCustomer?document=0401591714&from=${encodeURIComponent("'2018-09-01’")}&to=${encodeURIComponent("'2018-09-03’")}`,
+      {
+        headers: t.auth,
+      },
+    );
     expect(mixedQuotes.status).toBe(200);
     expect(mixedQuotes.body.data.map((x: any) => x.code)).toEqual(["p1"]);
     const nextDay = await call("GET", "/api/transaction/pointsByCustomer?document=0401591714&from=2018-09-04&to=2018-09-30", { headers: t.auth });
@@ -254,7 +280,9 @@ describe("lot expiration job", () => {
     await Promise.all([runCron(Date.now()), runCron(Date.now())]);
     await runCron(Date.now());
     expect(await balanceOf(t.id, "0100037894")).toBe(500);
-    const expirations = await env.DB.prepare("SELECT amount, code, title FROM ledger_transactions WHERE tenant_id = ? AND type = 'POINTS EXPIRATION'").bind(t.id).all();
+    const expirations = await env.DB.prepare("SELECT amount, code, title FROM ledger_transactions WHERE tenant_id = ? AND type = 'POINTS EXPIRATION'")
+      .bind(t.id)
+      .all();
     expect(expirations.results).toEqual([{ amount: 7000, code: expect.stringMatching(/^LOT-\d+-0$/), title: "Expiración de puntos" }]);
     const lots = await call("GET", "/api/batch/expiration?customerId=0100037894", { headers: t.auth });
     expect(lots.body.data.map((l: any) => l.total_amount)).toEqual(["5.00"]);
@@ -304,7 +332,12 @@ describe("GET /api/customer/findByExternalId", () => {
     await call("POST", "/api/transaction", { headers: t.auth, body: { ...seed.transaction, customer: { externalId: "c991ijco5y", name: "Santiago", data } } });
     const res = await call("GET", "/api/customer/findByExternalId?externalId='c991ijco5y'", { headers: t.auth });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ code: "200", status: "success", message: "Ok", data: { exists: true, id: expect.any(Number), external_id: "c991ijco5y", name: "Santiago", data } });
+    expect(res.body).toEqual({
+      code: "200",
+      status: "success",
+      message: "Ok",
+      data: { exists: true, id: expect.any(Number), external_id: "c991ijco5y", name: "Santiago", data },
+    });
   });
 
   it("answers exists:false for an unknown or another tenant's customer", async () => {

@@ -56,27 +56,47 @@ async function workload(t: TestTenant, seedValue: number, operations: number) {
       const code = `w${i}`;
       posted.push({ type, code });
       const expirationDate = random.int(4) === 0 ? "2020-01-01" : undefined;
-      return call("POST", "/api/transaction", { headers, body: { type, code, description: "w", total: 1 + random.int(50), customer: { externalId: customer, name: customer, data }, store, expirationDate } });
+      return call("POST", "/api/transaction", {
+        headers,
+        body: { type, code, description: "w", total: 1 + random.int(50), customer: { externalId: customer, name: customer, data }, store, expirationDate },
+      });
     }
     if (kind === 3) {
       const code = `w${i}`;
       posted.push({ type: "POINTS REDEEM", code });
-      return call("POST", "/api/transaction", { headers, body: { type: "POINTS REDEEM", code, description: "w", total: 1 + random.int(10), customer: { externalId: customer, name: customer, data }, store } });
+      return call("POST", "/api/transaction", {
+        headers,
+        body: { type: "POINTS REDEEM", code, description: "w", total: 1 + random.int(10), customer: { externalId: customer, name: customer, data }, store },
+      });
     }
     if (kind <= 5) {
-      const lines = Array.from({ length: 1 + random.int(3) }, () => ({ name: "P", externalId: `P${random.int(4)}`, total: 1, earnedRedeemed: random.int(3) === 0 ? -1 : 1 + random.int(5) }));
+      const lines = Array.from({ length: 1 + random.int(3) }, () => ({
+        name: "P",
+        externalId: `P${random.int(4)}`,
+        total: 1,
+        earnedRedeemed: random.int(3) === 0 ? -1 : 1 + random.int(5),
+      }));
       const earnedRedeemed = lines.reduce((sum, line) => sum + line.earnedRedeemed, 0);
       const code = `w${i}`;
       posted.push({ type: "POINTS ORDER", code });
-      return call("POST", "/api/transaction/checkbook", { headers, body: { ...seed.checkbook, customer: { externalId: customer, name: customer }, code, earnedRedeemed, store, detail: lines } });
+      return call("POST", "/api/transaction/checkbook", {
+        headers,
+        body: { ...seed.checkbook, customer: { externalId: customer, name: customer }, code, earnedRedeemed, store, detail: lines },
+      });
     }
     if (kind === 6 && posted.length > 0) return call("POST", "/api/transaction/reverse", { headers: t.auth, body: random.pick(posted) });
     if (kind === 7) {
       const to = random.int(4) === 0 ? `new${i}` : random.pick(customers);
-      return call("POST", "/api/transaction/transfer", { headers, body: { ...seed.transfer, total: 1, customerFrom: { externalId: customer, name: customer }, customerTo: { externalId: to, name: to } } });
+      return call("POST", "/api/transaction/transfer", {
+        headers,
+        body: { ...seed.transfer, total: 1, customerFrom: { externalId: customer, name: customer }, customerTo: { externalId: to, name: to } },
+      });
     }
     if (kind === 8) {
-      return call("POST", "/api/transaction/redeemFullBalance", { headers, body: { ...seed.redeemFullBalance, customer: { externalId: customer, name: customer }, code: `v${i}`, store } });
+      return call("POST", "/api/transaction/redeemFullBalance", {
+        headers,
+        body: { ...seed.redeemFullBalance, customer: { externalId: customer, name: customer }, code: `v${i}`, store },
+      });
     }
     return post(t, customer, "POINTS COUPON", 1 + random.int(5), `x${i}`, { store });
   };
@@ -103,7 +123,20 @@ describe("POST /admin/tenants/{id}/reports/rebuild", () => {
     expect(incremental.stores.length).toBeGreaterThan(1);
     expect(incremental.products.length).toBeGreaterThan(4);
     const moved = (column: string) => incremental.stores.reduce((sum, row) => sum + Number(row[column]), 0);
-    for (const column of ["preregistered_pos", "registered_app", "registered_web", "subscribed_after_pos", "referrals", "point_earned_orders", "point_earned_coupons", "point_earned_balance", "point_redeemed", "point_expired", "point_reversed_coupon", "point_reversed_order"]) {
+    for (const column of [
+      "preregistered_pos",
+      "registered_app",
+      "registered_web",
+      "subscribed_after_pos",
+      "referrals",
+      "point_earned_orders",
+      "point_earned_coupons",
+      "point_earned_balance",
+      "point_redeemed",
+      "point_expired",
+      "point_reversed_coupon",
+      "point_reversed_order",
+    ]) {
       expect(moved(column), column).not.toBe(0);
     }
 
@@ -139,14 +172,25 @@ describe("report cost", () => {
   async function seedCounters(t: TestTenant, days: number, stores: number) {
     const today = localDate(Date.now(), "UTC");
     for (let s = 0; s < stores; s++) {
-      const store = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id").bind(t.id, `S${s}`, `Store ${s}`).first<number>("id");
+      const store = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id")
+        .bind(t.id, `S${s}`, `Store ${s}`)
+        .first<number>("id");
       const products = [];
-      for (let p = 0; p < 2; p++) products.push(await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, ?, 'x', 0) RETURNING id").bind(t.id, `P${s}-${p}`).first<number>("id"));
+      for (let p = 0; p < 2; p++)
+        products.push(
+          await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, ?, 'x', 0) RETURNING id")
+            .bind(t.id, `P${s}-${p}`)
+            .first<number>("id"),
+        );
       for (let d = 0; d < days; d++) {
         const day = addDays(today, -d);
-        await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, ?, ?, 100)").bind(t.id, day, store).run();
+        await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, ?, ?, 100)")
+          .bind(t.id, day, store)
+          .run();
         for (const product of products) {
-          await env.DB.prepare("INSERT INTO report_product_days (tenant_id, day, store_id, product_id, num_orders) VALUES (?, ?, ?, ?, 1)").bind(t.id, day, store, product).run();
+          await env.DB.prepare("INSERT INTO report_product_days (tenant_id, day, store_id, product_id, num_orders) VALUES (?, ?, ?, ?, 1)")
+            .bind(t.id, day, store, product)
+            .run();
         }
       }
     }
@@ -155,7 +199,9 @@ describe("report cost", () => {
   /** `n` more ledger transactions spread over the last 31 days (bulk, straight into D1). */
   async function seedTransactions(t: TestTenant, n: number) {
     await post(t, "bulk", "POINTS COUPON", 1, "bulk");
-    const ids = await env.DB.prepare("SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'bulk')")
+    const ids = await env.DB.prepare(
+      "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'bulk')",
+    )
       .bind(t.id)
       .first<{ customer_id: number; account_id: number }>();
     const now = Date.now();

@@ -2,8 +2,8 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { addDays, localDate, localToInstant } from "../../src/core/time";
-import { reportWeek } from "../../src/surfaces/loyalty/render";
 import worker from "../../src/index";
+import { reportWeek } from "../../src/surfaces/loyalty/render";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
 
@@ -27,7 +27,19 @@ const storeKeys = [
   "pointReversedCoupon",
   "pointReversedOrder",
 ];
-const productKeys = ["date", "week", "store", "codProduct", "numOrders", "numProducts", "pointRedeemed", "pointEarnedOrders", "pointEarnedCoupons", "pointEarnedBalance", "numRedeemed"];
+const productKeys = [
+  "date",
+  "week",
+  "store",
+  "codProduct",
+  "numOrders",
+  "numProducts",
+  "pointRedeemed",
+  "pointEarnedOrders",
+  "pointEarnedCoupons",
+  "pointEarnedBalance",
+  "numRedeemed",
+];
 
 /** A stores-report row with every counter 0 but those given. */
 const storeRow = (date: string, week: number, store: string, counts: Record<string, number> = {}) => ({
@@ -46,7 +58,13 @@ const productRow = (date: string, week: number, store: string, codProduct: strin
   ...counts,
 });
 const success = (data: unknown[]) => ({ code: "200", status: "success", message: "Proceso exitoso", data, warning: [], error: [] });
-const validation = (field: string, value: string) => ({ code: 422, status: "error", message: "Error de Validacion", warning: { code: "null", field, value }, error: [] });
+const validation = (field: string, value: string) => ({
+  code: 422,
+  status: "error",
+  message: "Error de Validacion",
+  warning: { code: "null", field, value },
+  error: [],
+});
 
 async function report(t: TestTenant, path: string, start: string, end: string) {
   const res = await call("GET", `${path}?startDate=${start}&endDate=${end}`, { headers: t.auth });
@@ -69,7 +87,9 @@ async function runCron(time: number) {
 const at = (store: string) => ({ store: { externalId: store, name: store } });
 
 async function storeId(t: TestTenant, name: string): Promise<number> {
-  const row = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id").bind(t.id, `ext-${name}`, name).first<number>("id");
+  const row = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id")
+    .bind(t.id, `ext-${name}`, name)
+    .first<number>("id");
   return row!;
 }
 
@@ -77,7 +97,9 @@ describe("GET /api/report/dailySummary/stores", () => {
   it("answers the seed's example (its quoted dates, its row) with the seed's keys in order", async () => {
     const t = await newTenant();
     const store = await storeId(t, "EL RECREO");
-    await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, '2018-07-12', ?, 1595000)").bind(t.id, store).run();
+    await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, '2018-07-12', ?, 1595000)")
+      .bind(t.id, store)
+      .run();
     const res = await call("GET", `${STORES}?startDate='2018-07-01’&endDate='2018-07-30’`, { headers: t.auth });
     expect(res.status).toBe(200);
     const row = {
@@ -122,12 +144,22 @@ describe("GET /api/report/dailySummary/stores", () => {
     await post(t, "k", "POINTS COUPON", 100, "k-home", at("HOME"));
     await post(t, "k", "POINTS COUPON", 12.5, "c1", at("COUPON"));
     await post(t, "k", "POINTS ORDER", 3, "o1", at("ORDER"));
-    await call("POST", "/api/transaction/checkbook", { headers: t.auth, body: { ...seed.checkbook, customer: { externalId: "k", name: "k" }, code: "cb1", store: { externalId: "ORDER", name: "ORDER" } } });
+    await call("POST", "/api/transaction/checkbook", {
+      headers: t.auth,
+      body: { ...seed.checkbook, customer: { externalId: "k", name: "k" }, code: "cb1", store: { externalId: "ORDER", name: "ORDER" } },
+    });
     await post(t, "k", "POINTS BALANCE", 7, "b1", at("BALANCE"));
     await post(t, "k", "POINTS REDEEM", 2, "r1", at("REDEEM"));
     await call("POST", "/api/transaction/checkbook", {
       headers: t.auth,
-      body: { ...seed.checkbook, customer: { externalId: "k", name: "k" }, code: "cb2", earnedRedeemed: -5, detail: undefined, store: { externalId: "REDEEM", name: "REDEEM" } },
+      body: {
+        ...seed.checkbook,
+        customer: { externalId: "k", name: "k" },
+        code: "cb2",
+        earnedRedeemed: -5,
+        detail: undefined,
+        store: { externalId: "REDEEM", name: "REDEEM" },
+      },
     });
     await post(t, "k", "BALANCE RELOAD", 50, "coins", at("COINS"));
     for (const [type, code, amount] of [
@@ -139,13 +171,23 @@ describe("GET /api/report/dailySummary/stores", () => {
       await post(t, "k", type, amount, code, at("REVERSE"));
       expect((await call("POST", "/api/transaction/reverse", { headers: t.auth, body: { type, code } })).status).toBe(200);
     }
-    await call("POST", "/api/transaction/transfer", { headers: t.auth, body: { ...seed.transfer, customerFrom: { externalId: "k", name: "k" }, customerTo: { externalId: "friend", name: "Friend" } } });
+    await call("POST", "/api/transaction/transfer", {
+      headers: t.auth,
+      body: { ...seed.transfer, customerFrom: { externalId: "k", name: "k" }, customerTo: { externalId: "friend", name: "Friend" } },
+    });
     // A lot already past its date: the next expiration run expires it, at the store where it was earned.
     await post(t, "e", "POINTS COUPON", 9, "exp", { ...at("EXPIRE"), expirationDate: "2020-01-01" });
     await runCron(Date.now());
     // The voucher redeems k's whole balance.
-    const balance = (await env.DB.prepare("SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'k') AND a.unit = 'POINTS'").bind(t.id).first<number>("balance"))!;
-    await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: { ...seed.redeemFullBalance, customer: { externalId: "k", name: "k" }, code: "v1", store: { externalId: "VOUCHER", name: "VOUCHER" } } });
+    const balance = (await env.DB.prepare(
+      "SELECT a.balance FROM ledger_accounts a JOIN customers c ON c.id = a.customer_id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'k') AND a.unit = 'POINTS'",
+    )
+      .bind(t.id)
+      .first<number>("balance"))!;
+    await call("POST", "/api/transaction/redeemFullBalance", {
+      headers: t.auth,
+      body: { ...seed.redeemFullBalance, customer: { externalId: "k", name: "k" }, code: "v1", store: { externalId: "VOUCHER", name: "VOUCHER" } },
+    });
     // An overdraft writes nothing, counters included.
     const before = await countRows("report_store_days");
     expect((await post(t, "k", "POINTS REDEEM", 1_000_000, "too-much", at("FAIL"))).status).toBe(422);
@@ -175,17 +217,36 @@ describe("GET /api/report/dailySummary/stores", () => {
     const reg = at("REG");
     await post(t, "pos1", "POINTS COUPON", 1, "a", reg);
     await post(t, "pos2", "POINTS COUPON", 1, "b", reg);
-    await call("POST", "/api/transaction", { headers: { ...t.auth, platform: "web" }, body: { type: "POINTS COUPON", code: "c", description: "d", total: 1, customer: { externalId: "web1", name: "w", data: {} }, ...reg } });
-    for (const [platform, customer] of [["ios", "app1"], ["android", "app2"], ["mobile", "app3"]]) {
-      await call("POST", "/api/transaction", { headers: { ...t.auth, platform: platform! }, body: { type: "POINTS COUPON", code: customer, description: "d", total: 1, customer: { externalId: customer, name: "a", data: {} }, ...reg } });
+    await call("POST", "/api/transaction", {
+      headers: { ...t.auth, platform: "web" },
+      body: { type: "POINTS COUPON", code: "c", description: "d", total: 1, customer: { externalId: "web1", name: "w", data: {} }, ...reg },
+    });
+    for (const [platform, customer] of [
+      ["ios", "app1"],
+      ["android", "app2"],
+      ["mobile", "app3"],
+    ]) {
+      await call("POST", "/api/transaction", {
+        headers: { ...t.auth, platform: platform! },
+        body: { type: "POINTS COUPON", code: customer, description: "d", total: 1, customer: { externalId: customer, name: "a", data: {} }, ...reg },
+      });
     }
     await post(t, "ref1", "POINTS COUPON", 1, "r", { ...reg, customer: { externalId: "ref1", name: "r", data: { referredBy: "pos1" } } });
     // pos1 subscribes from the app: counted once, whatever it does next from a frontend.
-    for (const [platform, code] of [["mobile", "s1"], ["web", "s2"]]) {
-      await call("POST", "/api/transaction", { headers: { ...t.auth, platform: platform! }, body: { type: "POINTS COUPON", code, description: "d", total: 1, customer: { externalId: "pos1", name: "p", data: {} }, ...reg } });
+    for (const [platform, code] of [
+      ["mobile", "s1"],
+      ["web", "s2"],
+    ]) {
+      await call("POST", "/api/transaction", {
+        headers: { ...t.auth, platform: platform! },
+        body: { type: "POINTS COUPON", code, description: "d", total: 1, customer: { externalId: "pos1", name: "p", data: {} }, ...reg },
+      });
     }
     // A web customer's later calls, and a POS customer's later POS calls, are no registrations.
-    await call("POST", "/api/transaction", { headers: { ...t.auth, platform: "web" }, body: { type: "POINTS COUPON", code: "w2", description: "d", total: 1, customer: { externalId: "web1", name: "w", data: {} }, ...reg } });
+    await call("POST", "/api/transaction", {
+      headers: { ...t.auth, platform: "web" },
+      body: { type: "POINTS COUPON", code: "w2", description: "d", total: 1, customer: { externalId: "web1", name: "w", data: {} }, ...reg },
+    });
     await post(t, "pos2", "POINTS COUPON", 1, "b2", reg);
     const rows = await todayByStore(t);
     expect(rows.REG).toMatchObject({ preregisteredPos: 3, subscribedAfterPos: 1, registeredApp: 3, registeredWeb: 1, referrals: 1, pointEarnedCoupons: 11 });
@@ -246,12 +307,16 @@ describe("GET /api/report/dailySummary/stores", () => {
       const res = await get(`startDate=${encodeURIComponent(quoted)}&endDate=2018-07-30`);
       expect(res.status, quoted).toBe(200);
     }
-    expect((await get("startDate=2018-07-30&endDate=2018-07-01")).body).toEqual(validation("endDate", "The endDate field must be a date after or equal to startDate."));
+    expect((await get("startDate=2018-07-30&endDate=2018-07-01")).body).toEqual(
+      validation("endDate", "The endDate field must be a date after or equal to startDate."),
+    );
     // 366 days, both ends included, is the most; a leap year's whole year fits.
     expect((await get("startDate=2024-01-01&endDate=2024-12-31")).status).toBe(200);
     expect((await get("startDate=2023-01-01&endDate=2024-01-01")).status).toBe(200);
     expect((await get("startDate=2023-01-01&endDate=2024-01-02")).body).toEqual(validation("endDate", "The date range must not exceed 366 days."));
-    expect((await call("GET", `${PRODUCTS}?startDate=x&endDate=2018-07-30`, { headers: t.auth })).body).toEqual(validation("startDate", "The date must be a valid date (YYYY-MM-DD)."));
+    expect((await call("GET", `${PRODUCTS}?startDate=x&endDate=2018-07-30`, { headers: t.auth })).body).toEqual(
+      validation("startDate", "The date must be a valid date (YYYY-MM-DD)."),
+    );
   });
 
   it("answers 401 without a valid token", async () => {
@@ -267,7 +332,9 @@ describe("GET /api/report/dailySummary/products", () => {
   it("answers the seed's example row with the seed's keys in order", async () => {
     const t = await newTenant();
     const store = await storeId(t, "PLATAFORMA GUBERNAMENTAL");
-    const product = await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, '3109', 'Combo', 0) RETURNING id").bind(t.id).first<number>("id");
+    const product = await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, '3109', 'Combo', 0) RETURNING id")
+      .bind(t.id)
+      .first<number>("id");
     await env.DB.prepare(
       "INSERT INTO report_product_days (tenant_id, day, store_id, product_id, num_orders, num_products, point_redeemed, point_earned_orders, num_redeemed) VALUES (?, '2018-07-20', ?, ?, 20, 20, 8200, 8200, 20)",
     )
@@ -322,7 +389,15 @@ describe("GET /api/report/dailySummary/products", () => {
     });
     await call("POST", "/api/transaction/checkbook", {
       headers: t.auth,
-      body: { ...seed.checkbook, type: "POINTS COUPON", customer, store, code: "o4", earnedRedeemed: 4, detail: { name: "B", externalId: "B1", total: 1, earnedRedeemed: 4 } },
+      body: {
+        ...seed.checkbook,
+        type: "POINTS COUPON",
+        customer,
+        store,
+        code: "o4",
+        earnedRedeemed: 4,
+        detail: { name: "B", externalId: "B1", total: 1, earnedRedeemed: 4 },
+      },
     });
     await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: { ...seed.redeemFullBalance, customer, store, code: "v" } });
     // Another store, and a COINS order (not counted).

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, cost, countRows, newTenant } from "../helpers";
-import { AMIGO, balanceOf, ID, ledgerFootprint, LOCAL_TIME, POINTS, post, seed, total } from "./fixtures";
+import { AMIGO, balanceOf, ID, LOCAL_TIME, ledgerFootprint, POINTS, post, seed, total } from "./fixtures";
 
 const validation = (field: string, value: string | RegExp = expect.any(String)) => ({
   code: 422,
@@ -38,7 +38,9 @@ describe("POST /api/transaction", () => {
     });
     const customer = await env.DB.prepare("SELECT channel, name, loyalty_data FROM customers WHERE tenant_id = ?").bind(t.id).first();
     expect(customer).toEqual({ channel: "loyalty", name: "Santiago", loyalty_data: JSON.stringify(seed.transaction.customer.data) });
-    const row = await env.DB.prepare("SELECT external_id, partner_title, checkbook_id, transfer_transaction_id, vendor_id IS NOT NULL AS has_vendor FROM ledger_transactions WHERE tenant_id = ?")
+    const row = await env.DB.prepare(
+      "SELECT external_id, partner_title, checkbook_id, transfer_transaction_id, vendor_id IS NOT NULL AS has_vendor FROM ledger_transactions WHERE tenant_id = ?",
+    )
       .bind(t.id)
       .first();
     expect(row).toEqual({ external_id: "123", partner_title: "Titulo", checkbook_id: "12240", transfer_transaction_id: "5446", has_vendor: 1 });
@@ -138,13 +140,23 @@ describe("POST /api/transaction", () => {
 
   it("records the Platform header as the channel of customers it creates", async () => {
     const t = await newTenant();
-    for (const [platform, id] of [["web", "w"], ["IOS", "i"], ["android", "a"], ["mobile", "m"], ["fax", "f"]] as const) {
+    for (const [platform, id] of [
+      ["web", "w"],
+      ["IOS", "i"],
+      ["android", "a"],
+      ["mobile", "m"],
+      ["fax", "f"],
+    ] as const) {
       await call("POST", "/api/transaction", {
         headers: { ...t.auth, platform },
         body: { ...seed.transaction, code: id, customer: { ...seed.transaction.customer, externalId: id } },
       });
     }
-    const rows = await env.DB.prepare("SELECT (SELECT value FROM identifiers WHERE customer_id = customers.id AND kind = 'loyalty_id') AS id, channel FROM customers WHERE tenant_id = ? ORDER BY customers.id").bind(t.id).all();
+    const rows = await env.DB.prepare(
+      "SELECT (SELECT value FROM identifiers WHERE customer_id = customers.id AND kind = 'loyalty_id') AS id, channel FROM customers WHERE tenant_id = ? ORDER BY customers.id",
+    )
+      .bind(t.id)
+      .all();
     expect(rows.results).toEqual([
       { id: "w", channel: "web" },
       { id: "i", channel: "ios" },
@@ -340,7 +352,11 @@ describe("POST /api/transaction/reverse", () => {
     await post(t, "c1", "POINTS COUPON", 10, "a", { expirationDate: "2099-01-01" });
     await post(t, "c1", "POINTS COUPON", 10, "b", { expirationDate: "2098-01-01" });
     await post(t, "c1", "POINTS REDEEM", 15, "spend");
-    const lots = () => env.DB.prepare("SELECT remaining FROM ledger_lots WHERE tenant_id = ? ORDER BY id").bind(t.id).all().then((r) => r.results.map((l) => l.remaining));
+    const lots = () =>
+      env.DB.prepare("SELECT remaining FROM ledger_lots WHERE tenant_id = ? ORDER BY id")
+        .bind(t.id)
+        .all()
+        .then((r) => r.results.map((l) => l.remaining));
     expect(await lots()).toEqual([500, 0]);
     const res = await call("POST", "/api/transaction/reverse", { headers: t.auth, body: { type: "POINTS REDEEM", code: "spend" } });
     expect(res.body.data).toMatchObject({ type: "CREDIT", title: "Reverso de canje", total: "15", customer: { totals: [total("20.00")] } });
@@ -399,7 +415,14 @@ describe("POST /api/transaction/reverseMany", () => {
       store: { id: ID, externalId: "1200037894", name: "Centro" },
     });
     // Both rendered after the batch: totals are the final balance.
-    expect(res.body).toEqual({ code: "200", status: "success", message: "OK", data: [reversal("Bienvenido3", "0.00"), reversal("Bienvenido4", "0.00")], warning: [], error: [] });
+    expect(res.body).toEqual({
+      code: "200",
+      status: "success",
+      message: "OK",
+      data: [reversal("Bienvenido3", "0.00"), reversal("Bienvenido4", "0.00")],
+      warning: [],
+      error: [],
+    });
   });
 
   it("reverses nothing when one code is unknown, already reversed, or repeated", async () => {
@@ -467,7 +490,10 @@ describe("POST /api/transaction/transfer", () => {
     const t = await newTenant();
     await post(t, "a", "POINTS COUPON", 5, "x", { expirationDate: "2090-01-01" });
     await post(t, "a", "POINTS COUPON", 5, "y", { expirationDate: "2091-01-01" });
-    await call("POST", "/api/transaction/transfer", { headers: t.auth, body: { ...seed.transfer, total: 7, customerFrom: { externalId: "a", name: "A" }, customerTo: { externalId: "b", name: "B" } } });
+    await call("POST", "/api/transaction/transfer", {
+      headers: t.auth,
+      body: { ...seed.transfer, total: 7, customerFrom: { externalId: "a", name: "A" }, customerTo: { externalId: "b", name: "B" } },
+    });
     const lots = await call("GET", "/api/batch/expiration?customerId=b", { headers: t.auth });
     expect(lots.body.data.map((l: any) => [l.total_amount, l["batch object"].expiration_date])).toEqual([
       ["5.00", "2090-01-01 23:59:59"],
@@ -492,7 +518,10 @@ describe("POST /api/transaction/transfer", () => {
     const t = await newTenant();
     await post(t, "1716583941", "POINTS COUPON", 10);
     const body = { ...seed.transfer, code: "tr-1" };
-    const [a, b] = await Promise.all([call("POST", "/api/transaction/transfer", { headers: t.auth, body }), call("POST", "/api/transaction/transfer", { headers: t.auth, body })]);
+    const [a, b] = await Promise.all([
+      call("POST", "/api/transaction/transfer", { headers: t.auth, body }),
+      call("POST", "/api/transaction/transfer", { headers: t.auth, body }),
+    ]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(b.body.data.from.id).toBe(a.body.data.from.id);
@@ -515,7 +544,9 @@ describe("POST /api/transaction/redeemFullBalance", () => {
       warning: [],
       error: [],
     });
-    const voucher = await env.DB.prepare("SELECT direction, amount, order_total FROM ledger_transactions WHERE tenant_id = ? AND code = 'Bienvenido'").bind(t.id).first();
+    const voucher = await env.DB.prepare("SELECT direction, amount, order_total FROM ledger_transactions WHERE tenant_id = ? AND code = 'Bienvenido'")
+      .bind(t.id)
+      .first();
     expect(voucher).toEqual({ direction: "DEBIT", amount: 25000, order_total: 10000 });
     expect(await env.DB.prepare("SELECT SUM(remaining) AS n FROM ledger_lots WHERE tenant_id = ?").bind(t.id).first("n")).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { countCards } from "../registry";
 import { call, cost, countRows, newTenant } from "../helpers";
+import { countCards } from "../registry";
 import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 
 const customerRow = (id: number) =>
@@ -10,8 +10,7 @@ const customerRow = (id: number) =>
   )
     .bind(id)
     .first();
-const activeCustomers = (tenantId: number) =>
-  env.DB.prepare("SELECT active_customers AS n FROM tenants WHERE id = ?").bind(tenantId).first<number>("n");
+const activeCustomers = (tenantId: number) => env.DB.prepare("SELECT active_customers AS n FROM tenants WHERE id = ?").bind(tenantId).first<number>("n");
 
 describe("POST /api/v3/business/customer/add", () => {
   it("answers the seed's example", async () => {
@@ -75,7 +74,14 @@ describe("POST /api/v3/business/customer/add", () => {
     const t = await newTenant();
     const res = await call("POST", paths.addCustomer, {
       headers: t.auth,
-      body: { ...seedCustomer, tags: [{ code: "  o202020 ", plate: " jpkj21 " }, { code: "O202020", plate: "OTHER1" }, { code: "x1", plate: "p2" }] },
+      body: {
+        ...seedCustomer,
+        tags: [
+          { code: "  o202020 ", plate: " jpkj21 " },
+          { code: "O202020", plate: "OTHER1" },
+          { code: "x1", plate: "p2" },
+        ],
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
@@ -102,7 +108,15 @@ describe("POST /api/v3/business/customer/add", () => {
     const [customers, cards] = [await countRows("customers"), await countCards()];
     const two = await call("POST", paths.addCustomer, {
       headers: t.auth,
-      body: { ...seedCustomer, isUnlimited: false, refId: "TWO", tags: [{ code: "A1", plate: "P1" }, { code: "A2", plate: "P2" }] },
+      body: {
+        ...seedCustomer,
+        isUnlimited: false,
+        refId: "TWO",
+        tags: [
+          { code: "A1", plate: "P1" },
+          { code: "A2", plate: "P2" },
+        ],
+      },
     });
     expect(two.status).toBe(400);
     expect(two.body).toEqual({ statusCode: 400, message: ["tags must contain no more than 1 elements unless isUnlimited is true"], error: "Bad Request" });
@@ -126,7 +140,14 @@ describe("POST /api/v3/business/customer/add", () => {
     const [customers, cards] = [await countRows("customers"), await countCards()];
     const res = await call("POST", paths.addCustomer, {
       headers: t.auth,
-      body: { ...seedCustomer, refId: "SECOND", tags: [{ code: "FREE1", plate: "P1" }, { code: "o202020", plate: "P2" }] },
+      body: {
+        ...seedCustomer,
+        refId: "SECOND",
+        tags: [
+          { code: "FREE1", plate: "P1" },
+          { code: "o202020", plate: "P2" },
+        ],
+      },
     });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, message: `User with ID ${holder} sticket active`, error: "Conflict" });
@@ -139,7 +160,13 @@ describe("POST /api/v3/business/customer/add", () => {
     const hostile = "Robert'); DROP TABLE customers;--";
     const res = await call("POST", paths.addCustomer, {
       headers: t.auth,
-      body: { ...seedCustomer, name: hostile, lastname: "<script>alert(1)</script>", refId: "' OR 1=1 --", tags: [{ code: "'; DELETE FROM cards;", plate: '"x"' }] },
+      body: {
+        ...seedCustomer,
+        name: hostile,
+        lastname: "<script>alert(1)</script>",
+        refId: "' OR 1=1 --",
+        tags: [{ code: "'; DELETE FROM cards;", plate: '"x"' }],
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ customer: expect.any(Number), tags: [{ tag: "'; DELETE FROM CARDS;", status: true }] });
@@ -149,11 +176,7 @@ describe("POST /api/v3/business/customer/add", () => {
 
   describe("refuses bad bodies with 400 and writes nothing", () => {
     const cases: Array<[string, unknown, string[]]> = [
-      [
-        "an empty object",
-        {},
-        ["email should not be empty", "phone should not be empty", "isUnlimited should not be empty", "refId should not be empty"],
-      ],
+      ["an empty object", {}, ["email should not be empty", "phone should not be empty", "isUnlimited should not be empty", "refId should not be empty"]],
       [
         "wrong types",
         { email: 1, phone: 56975880800, name: 5, lastname: false, isUnlimited: "true", refId: 7, tags: "O202020" },
@@ -179,7 +202,11 @@ describe("POST /api/v3/business/customer/add", () => {
           "tags.0.plate must be shorter than or equal to 20 characters",
         ],
       ],
-      ["tags without code or plate", { ...seedCustomer, tags: [{}, { code: "A", plate: 3 }] }, ["tags.0.code should not be empty", "tags.0.plate should not be empty", "tags.1.plate must be a string"]],
+      [
+        "tags without code or plate",
+        { ...seedCustomer, tags: [{}, { code: "A", plate: 3 }] },
+        ["tags.0.code should not be empty", "tags.0.plate should not be empty", "tags.1.plate must be a string"],
+      ],
       ["a tag that is not an object", { ...seedCustomer, tags: ["O202020"] }, ["tags.0 must be an object"]],
       [
         "too many tags",
@@ -208,7 +235,10 @@ describe("POST /api/v3/business/customer/add", () => {
 
     it("a body that is not JSON (415)", async () => {
       const t = await newTenant();
-      const res = await call("POST", paths.addCustomer, { rawBody: "email=a@b.cl", headers: { ...t.auth, "content-type": "application/x-www-form-urlencoded" } });
+      const res = await call("POST", paths.addCustomer, {
+        rawBody: "email=a@b.cl",
+        headers: { ...t.auth, "content-type": "application/x-www-form-urlencoded" },
+      });
       expect(res.status).toBe(415);
       expect(res.body).toEqual({ statusCode: 415, message: "Unsupported Media Type", error: "Unsupported Media Type" });
     });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { countCards } from "../registry";
 import { call, cost, countRows, newTenant, type TestTenant } from "../helpers";
+import { countCards } from "../registry";
 import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 
 const addTags = (t: TestTenant, customer: unknown, tags: unknown) => call("POST", paths.addTags, { headers: t.auth, body: { customer, tags } });
@@ -67,7 +67,10 @@ describe("POST /api/v3/business/tag/add", () => {
     const holder = await addCustomer(t);
     await addCustomer(t, { refId: "OTHER", tags: [] });
     const before = await countCards();
-    const res = await addTags(t, { refId: "OTHER" }, [{ code: "FREE", plate: "P" }, { code: "O202020", plate: "JPKJ21" }]);
+    const res = await addTags(t, { refId: "OTHER" }, [
+      { code: "FREE", plate: "P" },
+      { code: "O202020", plate: "JPKJ21" },
+    ]);
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, message: `User with ID ${holder} sticket active`, error: "Conflict" });
     expect(await countCards()).toBe(before);
@@ -91,7 +94,10 @@ describe("POST /api/v3/business/tag/add", () => {
     expect(await countCards()).toBe(before);
 
     const fresh = await addCustomer(t, { isUnlimited: false, refId: "LIMITED-2", tags: [] });
-    const two = await addTags(t, { refId: "LIMITED-2" }, [{ code: "M1", plate: "P1" }, { code: "M2", plate: "P2" }]);
+    const two = await addTags(t, { refId: "LIMITED-2" }, [
+      { code: "M1", plate: "P1" },
+      { code: "M2", plate: "P2" },
+    ]);
     expect(two.status).toBe(409);
     expect(two.body).toEqual({ statusCode: 409, message: `User with ID ${fresh} sticket active`, error: "Conflict" });
     expect(await countCards()).toBe(before);
@@ -224,8 +230,14 @@ describe("POST /api/v3/business/tag/add", () => {
       await addCustomer(t, { refId: "X", tags: [] });
       await addCustomer(t, { refId: "Y", tags: [] });
       const [x, y] = await Promise.all([
-        addTags(t, { refId: "X" }, [{ code: "D1", plate: "P" }, { code: "D2", plate: "P" }]),
-        addTags(t, { refId: "Y" }, [{ code: "D2", plate: "P" }, { code: "D1", plate: "P" }]),
+        addTags(t, { refId: "X" }, [
+          { code: "D1", plate: "P" },
+          { code: "D2", plate: "P" },
+        ]),
+        addTags(t, { refId: "Y" }, [
+          { code: "D2", plate: "P" },
+          { code: "D1", plate: "P" },
+        ]),
       ]);
       expect([x.status, y.status].sort()).toEqual([201, 409]);
       const winner = (x.status === 201 ? x : y).body.customer;

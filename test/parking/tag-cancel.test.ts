@@ -37,7 +37,12 @@ describe("PUT /api/v3/business/tag/cancel", () => {
 
   it("cancels only tags active on this customer with that code and plate", async () => {
     const t = await newTenant();
-    const id = await addCustomer(t, { tags: [{ code: "A1", plate: "P1" }, { code: "B2", plate: "P2" }] });
+    const id = await addCustomer(t, {
+      tags: [
+        { code: "A1", plate: "P1" },
+        { code: "B2", plate: "P2" },
+      ],
+    });
     await addCustomer(t, { refId: "OTHER", tags: [{ code: "THEIRS", plate: "P9" }] });
     const res = await cancel(t, { refId: seedCustomer.refId, id }, [
       { code: " a1 ", plate: "p1" }, // normalised: cancelled

@@ -21,7 +21,12 @@ describe("POST /api/v3/business/tag/list", () => {
 
   it("lists active tags oldest first, and accepts a matching customerId", async () => {
     const t = await newTenant();
-    const id = await addCustomer(t, { tags: [{ code: "B2", plate: "P2" }, { code: "A1", plate: "P1" }] });
+    const id = await addCustomer(t, {
+      tags: [
+        { code: "B2", plate: "P2" },
+        { code: "A1", plate: "P1" },
+      ],
+    });
     const expected = [
       { id: expect.any(Number), code: "B2", plate: "P2" },
       { id: expect.any(Number), code: "A1", plate: "P1" },
@@ -99,7 +104,10 @@ describe("POST /api/v3/business/tag/list", () => {
 
   it("answers unknown paths and methods under the prefix with the seed's 404 shape", async () => {
     const t = await newTenant();
-    for (const [method, path] of [["GET", paths.listTags], ["POST", "/api/v3/business/tag/nope"]] as const) {
+    for (const [method, path] of [
+      ["GET", paths.listTags],
+      ["POST", "/api/v3/business/tag/nope"],
+    ] as const) {
       const res = await call(method, path, { headers: t.auth });
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ statusCode: 404, message: "Not found", error: "Not Found" });

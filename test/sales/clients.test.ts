@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
-import { customerRow as storedCustomer, seedCustomer } from "../registry";
+import { seedCustomer, customerRow as storedCustomer } from "../registry";
 import { cc, createClient, juan, laravel422, nit, personaJuridica, personaNatural, recordSale, TIMESTAMP } from "./fixtures";
 
 const clientes = "/api/sales/clientes";
@@ -223,18 +223,24 @@ describe("POST /api/sales/clientes", () => {
     expect(nullRedirect.headers.get("location")).toBe("/api/sales/clientes/2");
   });
 
-  it.each(["https://evil.example/phish", "//evil.example", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "/\t/evil.example", "evil.example", "/ok\r\nSet-Cookie: x=1"])(
-    "refuses the redirect_to %j (never an open redirect) and creates nothing",
-    async (redirect_to) => {
-      const t = await newTenant();
-      const before = await countRows("customers");
-      const res = await call("POST", clientes, { headers: t.auth, body: { ...juan, redirect_to } });
-      expect(res.status).toBe(422);
-      expect(res.body).toEqual(laravel422({ redirect_to: ["The redirect_to field format is invalid."] }));
-      expect(res.headers.get("location")).toBeNull();
-      expect(await countRows("customers")).toBe(before);
-    },
-  );
+  it.each([
+    "https://evil.example/phish",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    "evil.example",
+    "/ok\r\nSet-Cookie: x=1",
+  ])("refuses the redirect_to %j (never an open redirect) and creates nothing", async (redirect_to) => {
+    const t = await newTenant();
+    const before = await countRows("customers");
+    const res = await call("POST", clientes, { headers: t.auth, body: { ...juan, redirect_to } });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual(laravel422({ redirect_to: ["The redirect_to field format is invalid."] }));
+    expect(res.headers.get("location")).toBeNull();
+    expect(await countRows("customers")).toBe(before);
+  });
 
   it("stores injection strings verbatim", async () => {
     const t = await newTenant();
@@ -422,7 +428,14 @@ describe("GET /api/sales/clientes/{documento}", () => {
 });
 
 describe("PUT /api/sales/clientes/{documento}", () => {
-  const update = { nombre: "Juan P. Gómez", id_tipo_cliente: 2, id_tipo_documento: 2, direccion: "Carrera 7 #12-34", telefono: "601 555 0101", correo: "jp@example.co" };
+  const update = {
+    nombre: "Juan P. Gómez",
+    id_tipo_cliente: 2,
+    id_tipo_documento: 2,
+    direccion: "Carrera 7 #12-34",
+    telefono: "601 555 0101",
+    correo: "jp@example.co",
+  };
 
   it("rewrites the client's fields and answers it with its catalogue entries", async () => {
     const t = await newTenant();
@@ -446,7 +459,10 @@ describe("PUT /api/sales/clientes/{documento}", () => {
   it("leaves omitted optional fields alone and clears null or empty ones", async () => {
     const t = await newTenant();
     await createClient(t);
-    const res = await call("PUT", path("1234567890"), { headers: t.auth, body: { nombre: "Juan", id_tipo_cliente: 1, id_tipo_documento: 1, telefono: null, correo: "" } });
+    const res = await call("PUT", path("1234567890"), {
+      headers: t.auth,
+      body: { nombre: "Juan", id_tipo_cliente: 1, id_tipo_documento: 1, telefono: null, correo: "" },
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ nombre: "Juan", direccion: juan.direccion, telefono: null, correo: null });
   });

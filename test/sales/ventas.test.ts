@@ -13,7 +13,15 @@ describe("POST /api/sales/ventas", () => {
     const res = await call("POST", ventas, { headers: t.auth, body: venta });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      data: { id: expect.any(Number), documento: "1234567890", apartamento: "Torre 2 - 704", monto: 35000000000, tipo: "venta", fecha: "2024-01-15", created_at: expect.stringMatching(TIMESTAMP) },
+      data: {
+        id: expect.any(Number),
+        documento: "1234567890",
+        apartamento: "Torre 2 - 704",
+        monto: 35000000000,
+        tipo: "venta",
+        fecha: "2024-01-15",
+        created_at: expect.stringMatching(TIMESTAMP),
+      },
     });
     const row = await env.DB.prepare("SELECT s.* FROM sales s JOIN customers c ON c.id = s.customer_id WHERE s.id = ?").bind(res.body.data.id).first();
     expect(row).toMatchObject({ tenant_id: t.id, apartment: "Torre 2 - 704", amount: 35000000000, kind: "venta", date: "2024-01-15" });
@@ -134,7 +142,8 @@ describe("GET /api/sales/clientes/{documento}/ventas", () => {
     await createClient(t, { documento: "someone-else" });
     await recordSale(t, "someone-else");
     const recorded = [];
-    for (let i = 0; i < 3; i++) recorded.push(await recordSale(t, "1234567890", { apartamento: `A-${i}`, tipo: i === 1 ? "separacion" : "venta", monto: 100 * (i + 1) }));
+    for (let i = 0; i < 3; i++)
+      recorded.push(await recordSale(t, "1234567890", { apartamento: `A-${i}`, tipo: i === 1 ? "separacion" : "venta", monto: 100 * (i + 1) }));
 
     const base = "https://ficha.test/api/sales/clientes/1234567890/ventas";
     const res = await call("GET", "/api/sales/clientes/1234567890/ventas", { headers: t.auth });

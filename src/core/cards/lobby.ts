@@ -3,8 +3,8 @@ import { prepared } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { credentials, customers, identifiers } from "../../db/schema";
 import { sha256Hex } from "../crypto";
-import { activeIdentifiersJson, cardText } from "../registry/identifiers";
 import { type CustomerRecord, identityFrom, profileKinds, recordColumns } from "../registry/customers";
+import { activeIdentifiersJson, cardText } from "../registry/identifiers";
 
 /** A lobby card's holder: the customer's record and the card as stored. */
 export interface CardHolder {

@@ -229,7 +229,9 @@ async function addCard(db: Db, tenantId: number, uid: string, customer: Customer
     ...consentColumns(input.consents, now, customer),
   };
   await runBatch(db, [
-    rows<never>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer.id} AND ${customers.tenantId} = ${tenantId}`),
+    rows<never>(
+      sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer.id} AND ${customers.tenantId} = ${tenantId}`,
+    ),
     rows<never>(endIdentifiers(customer.id, "rfid_card", "replaced", now)),
     rows<never>(linkIdentifiers(tenantId, customer.id, [...newKeys, rfidCard(uid)], now)),
   ]);

@@ -1,11 +1,11 @@
-import { and, eq, inArray, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, notExists, or, type SQL, sql } from "drizzle-orm";
 import { rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isUniqueViolation, uniqueViolated } from "../../db/errors";
 import { customers, identifiers } from "../../db/schema";
+import { col } from "../../db/sql";
 import { IdentifierConflict, IdentifierMismatch, NotFound, RuleViolation, TagActive } from "../errors";
 import { insertCustomerStatement, lastCustomerId, storedCustomerId } from "../registry/customers";
-import { col } from "../../db/sql";
 import { cardText, endIdentifiers, holderOf, insertedColumns, linkIdentifier } from "../registry/identifiers";
 import { acquire, type LockOpener, release, tagLockName } from "./locks";
 
@@ -62,23 +62,33 @@ export async function createTaggedCustomer(
   const tags = normaliseTags(input.tags);
   const fresh = tags.filter((t) => t.first);
   if (!input.unlimited && fresh.length > 1) throw new RuleViolation("one_tag_only", { limit: 1 });
-  return withTagLocks(locks, tenantId, fresh.map((t) => t.code), async () => {
-    const now = Date.now();
-    const profile = { email: input.email, phone: input.phone, name: input.name ?? null, lastName: input.lastName ?? null, parkingUnlimited: input.unlimited };
-    try {
-      const [[created]] = await runBatch(db, [
-        insertCustomerStatement(db, tenantId, "parking", profile, now),
-        rows<never>(linkIdentifier(tenantId, lastCustomerId, { kind: "parking_ref", value: input.refId }, now)),
-        ...fresh.map((t) => rows<never>(bindTag(tenantId, lastCustomerId, t, now))),
-      ]);
-      return { customerId: created!.id, tags: tags.map((t) => ({ tag: t.code, done: t.first })) };
-    } catch (err) {
-      if (!uniqueViolated(err, "identifiers")) throw err;
-      const [holder] = await runBatch(db, [rows<{ id: number | null }>(sql`SELECT ${holderOf(tenantId, "parking_ref", input.refId)} AS "id"`)]);
-      if (holder[0]?.id != null) throw new IdentifierConflict("parking_ref", { value: input.refId, holderId: holder[0].id });
-      throw await tagInUse(db, tenantId, fresh.map((t) => t.code), err);
-    }
-  });
+  return withTagLocks(
+    locks,
+    tenantId,
+    fresh.map((t) => t.code),
+    async () => {
+      const now = Date.now();
+      const profile = { email: input.email, phone: input.phone, name: input.name ?? null, lastName: input.lastName ?? null, parkingUnlimited: input.unlimited };
+      try {
+        const [[created]] = await runBatch(db, [
+          insertCustomerStatement(db, tenantId, "parking", profile, now),
+          rows<never>(linkIdentifier(tenantId, lastCustomerId, { kind: "parking_ref", value: input.refId }, now)),
+          ...fresh.map((t) => rows<never>(bindTag(tenantId, lastCustomerId, t, now))),
+        ]);
+        return { customerId: created!.id, tags: tags.map((t) => ({ tag: t.code, done: t.first })) };
+      } catch (err) {
+        if (!uniqueViolated(err, "identifiers")) throw err;
+        const [holder] = await runBatch(db, [rows<{ id: number | null }>(sql`SELECT ${holderOf(tenantId, "parking_ref", input.refId)} AS "id"`)]);
+        if (holder[0]?.id != null) throw new IdentifierConflict("parking_ref", { value: input.refId, holderId: holder[0].id });
+        throw await tagInUse(
+          db,
+          tenantId,
+          fresh.map((t) => t.code),
+          err,
+        );
+      }
+    },
+  );
 }
 
 /** The active customer `ref` names (its refId, confirmed by its id when given), with whether it is unlimited. */
@@ -106,7 +116,11 @@ function assertCustomer<C extends { id: number; confirmed: number }>(customer: C
 export async function listVehicleTags(db: Db, tenantId: number, ref: ParkingCustomerRef): Promise<Array<{ id: number; code: string; plate: string }>> {
   const [[customer], tags] = await runBatch(db, [
     customerStatement(tenantId, ref),
-    rows<{ id: number; code: string; plate: string | null }>(sql`SELECT ${identifiers.id} AS "id", ${identifiers.value} AS "code", ${identifiers.qualifier} AS "plate"
+    rows<{
+      id: number;
+      code: string;
+      plate: string | null;
+    }>(sql`SELECT ${identifiers.id} AS "id", ${identifiers.value} AS "code", ${identifiers.qualifier} AS "plate"
       FROM ${identifiers} WHERE ${activeTag(confirmedCustomer(tenantId, ref))} ORDER BY ${identifiers.id}`),
   ]);
   assertCustomer(customer, ref);
@@ -167,7 +181,12 @@ export async function bindVehicleTags(
  * another plate, another customer's) is `done: false` and left alone. No lock is needed:
  * a cancel only ever frees a code.
  */
-export async function cancelVehicleTags(db: Db, tenantId: number, ref: ParkingCustomerRef, input: VehicleTagInput[]): Promise<{ customerId: number; tags: TagOutcome[] }> {
+export async function cancelVehicleTags(
+  db: Db,
+  tenantId: number,
+  ref: ParkingCustomerRef,
+  input: VehicleTagInput[],
+): Promise<{ customerId: number; tags: TagOutcome[] }> {
   const tags = normaliseTags(input);
   const now = Date.now();
   const owner = confirmedCustomer(tenantId, ref);
@@ -236,4 +255,3 @@ async function tagInUse(db: Db, tenantId: number, codes: string[], cause: unknow
   ]);
   return holder[0] ? new TagActive(holder[0].customerId) : cause;
 }
-

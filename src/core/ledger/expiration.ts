@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isCheckViolation, isUniqueViolation } from "../../db/errors";
-import { ledgerAccounts, ledgerLots, ledgerStores, ledgerTransactions, type LedgerType, tenants } from "../../db/schema";
+import { type LedgerType, ledgerAccounts, ledgerLots, ledgerStores, ledgerTransactions, tenants } from "../../db/schema";
 import { entryCounterStatements } from "../reports/counters";
 import { EXPIRATION_TYPE, typeByName } from "./catalogue";
 import { expireLotStatements, insertTransaction } from "./statements";

@@ -2,7 +2,17 @@ import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isCheckViolation, isUniqueViolation } from "../../db/errors";
-import { type Channel, identifiers, type LedgerDirection, ledgerAccounts, ledgerStores, ledgerTransactions, type LedgerType, ledgerVendors, tenants } from "../../db/schema";
+import {
+  type Channel,
+  identifiers,
+  type LedgerDirection,
+  type LedgerType,
+  ledgerAccounts,
+  ledgerStores,
+  ledgerTransactions,
+  ledgerVendors,
+  tenants,
+} from "../../db/schema";
 import { sha256Hex } from "../crypto";
 import { CustomerInactive, NotFound, Overdraft, type Party, RuleViolation } from "../errors";
 import { insertCustomerStatement, lastCustomerId } from "../registry/customers";
@@ -112,13 +122,22 @@ function existingStatement(tenantId: number, typeName: string, code: string | nu
     WHERE ${t.tenantId} = ${tenantId} AND ${t.type} = ${typeName} AND ${t.code} = ${code} AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`);
 }
 
-async function readContext(db: Db, tenantId: number, typeName: string, parties: { value: string; party: Party }[], code: string | null): Promise<PostingContext> {
+async function readContext(
+  db: Db,
+  tenantId: number,
+  typeName: string,
+  parties: { value: string; party: Party }[],
+  code: string | null,
+): Promise<PostingContext> {
   const loyaltyIds = parties.map((p) => normalise("loyalty_id", p.value));
   const documents = parties.map((p) => normalise("document", p.value));
   const candidates = sql`(SELECT ${identifiers.customerId} FROM ${identifiers} WHERE ${and(
     eq(identifiers.tenantId, tenantId),
     eq(identifiers.exclusive, 1),
-    or(and(eq(identifiers.kind, "loyalty_id"), inArray(identifiers.value, loyaltyIds)), and(eq(identifiers.kind, "document"), inArray(identifiers.value, documents))),
+    or(
+      and(eq(identifiers.kind, "loyalty_id"), inArray(identifiers.value, loyaltyIds)),
+      and(eq(identifiers.kind, "document"), inArray(identifiers.value, documents)),
+    ),
   )})`;
   const a = ledgerAccounts;
   const [tenant, type, accounts, existing, ...holders] = await runBatch(db, [
@@ -215,7 +234,12 @@ export interface PostInput {
  * balance of the type's unit), or replays the one already posted with the same
  * (type, code) and body. Returns its id, and its view when it was posted now (a replay has none).
  */
-export async function postTransaction(db: Db, tenantId: number, input: PostInput, channel: Channel): Promise<{ transactionId: number; view: TransactionView | null }> {
+export async function postTransaction(
+  db: Db,
+  tenantId: number,
+  input: PostInput,
+  channel: Channel,
+): Promise<{ transactionId: number; view: TransactionView | null }> {
   const hash = await requestHash({ ...input, customer: { ...input.customer } });
   return retryingRaces(async () => {
     const ctx = await readContext(db, tenantId, input.type, [{ value: input.customer.externalId, party: "customer" }], input.code);
@@ -389,7 +413,13 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
       ),
       ...[
         ...transferCreditStatements(tenantId, receiver.account, now),
-        ...entryCounterStatements({ ...entry, direction: "CREDIT", customer: receiver.customer, channel: null, customerCreated: receiver.created ? channel : null }),
+        ...entryCounterStatements({
+          ...entry,
+          direction: "CREDIT",
+          customer: receiver.customer,
+          channel: null,
+          customerCreated: receiver.created ? channel : null,
+        }),
       ].map((s) => rows(s)),
     );
     const results = await runOrOverdraft(db, statements, () => new Overdraft("sender", "transfer"));

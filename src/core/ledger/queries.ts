@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
@@ -6,17 +6,18 @@ import {
   customers,
   identifiers,
   type LedgerDirection,
+  type LedgerUnit,
   ledgerAccounts,
   ledgerGroups,
   ledgerLots,
   ledgerStores,
   ledgerTransactions,
-  type LedgerUnit,
   tenants,
 } from "../../db/schema";
 import { NotFound } from "../errors";
 
 export type { Channel, LedgerUnit } from "../../db/schema";
+
 import { holderOf, normalise } from "../registry/identifiers";
 import { addDays, formatLocalDateTime, localToInstant } from "../time";
 
@@ -82,7 +83,8 @@ export function ledgerCustomerOf(tenantId: number, externalId: string): SQL<numb
   return sql<number | null>`(SELECT ${customers.id} FROM ${customers} WHERE ${customers.id} = ${holder} AND ${customers.active} = 1)`;
 }
 
-const tenantZone = (tenantId: number) => rows<{ timezone: string }>(sql`SELECT ${tenants.timezone} AS "timezone" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`);
+const tenantZone = (tenantId: number) =>
+  rows<{ timezone: string }>(sql`SELECT ${tenants.timezone} AS "timezone" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`);
 
 interface GroupRow {
   id: number;
@@ -109,7 +111,9 @@ const firstLoyaltyId = sql`(SELECT ${identifiers.value} FROM ${identifiers}
   WHERE ${identifiers.customerId} = ${customers.id} AND ${identifiers.status} = 'active' AND ${identifiers.kind} = 'loyalty_id' ORDER BY ${identifiers.id} LIMIT 1)`;
 
 const customersWhere = (customerIds: SQL) =>
-  rows<CustomerRow>(sql`SELECT ${customers.id} AS "id", ${firstLoyaltyId} AS "externalId", ${customers.name} AS "name" FROM ${customers} WHERE ${customers.id} IN ${customerIds}`);
+  rows<CustomerRow>(
+    sql`SELECT ${customers.id} AS "id", ${firstLoyaltyId} AS "externalId", ${customers.name} AS "name" FROM ${customers} WHERE ${customers.id} IN ${customerIds}`,
+  );
 
 interface AccountRow {
   id: number;
@@ -290,7 +294,10 @@ export async function customerTransactionsBetween(
   tenantId: number,
   query: { document: string; from: string; to: string; kind: "reloads" | "points" },
 ): Promise<TransactionView[]> {
-  const [zone, found] = await runBatch(db, [tenantZone(tenantId), rows<{ id: number | null }>(sql`SELECT ${ledgerCustomerOf(tenantId, query.document)} AS "id"`)]);
+  const [zone, found] = await runBatch(db, [
+    tenantZone(tenantId),
+    rows<{ id: number | null }>(sql`SELECT ${ledgerCustomerOf(tenantId, query.document)} AS "id"`),
+  ]);
   const customerId = found[0]?.id;
   if (customerId === null || customerId === undefined) throw new NotFound("customer");
   const timezone = zone[0]?.timezone ?? "UTC";
@@ -369,7 +376,11 @@ export async function findLedgerCustomer(
   externalId: string,
 ): Promise<{ id: number; externalId: string; name: string | null; data: unknown } | null> {
   const [found] = await runBatch(db, [
-    rows<{ id: number; name: string | null; data: string | null }>(sql`SELECT ${customers.id} AS "id", ${customers.name} AS "name", ${customers.loyaltyData} AS "data"
+    rows<{
+      id: number;
+      name: string | null;
+      data: string | null;
+    }>(sql`SELECT ${customers.id} AS "id", ${customers.name} AS "name", ${customers.loyaltyData} AS "data"
       FROM ${customers} WHERE ${customers.id} = ${ledgerCustomerOf(tenantId, externalId)}`),
   ]);
   const row = found[0];

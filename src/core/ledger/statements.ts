@@ -1,7 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
   type Channel,
   type LedgerDirection,
+  type LedgerType,
   ledgerAccounts,
   ledgerLotMovements,
   ledgerLots,
@@ -9,7 +10,6 @@ import {
   ledgerProducts,
   ledgerStores,
   ledgerTransactions,
-  type LedgerType,
   ledgerVendors,
 } from "../../db/schema";
 import { col, columns } from "../../db/sql";
@@ -180,7 +180,23 @@ export function insertTransaction(row: TransactionRow): SQL {
 export function insertReversal(originalId: number, direction: LedgerDirection, title: string, now: number): SQL {
   const o = sql.identifier("o");
   const from = (column: { name: string }) => sql`${o}.${sql.identifier(column.name)}`;
-  const target = columns(t.tenantId, t.customerId, t.customerSeq, t.accountId, t.unit, t.direction, t.amount, t.type, t.category, t.code, t.title, t.description, t.storeId, t.reversesId, t.createdAt);
+  const target = columns(
+    t.tenantId,
+    t.customerId,
+    t.customerSeq,
+    t.accountId,
+    t.unit,
+    t.direction,
+    t.amount,
+    t.type,
+    t.category,
+    t.code,
+    t.title,
+    t.description,
+    t.storeId,
+    t.reversesId,
+    t.createdAt,
+  );
   return sql`INSERT INTO ${t} (${target})
     SELECT ${from(t.tenantId)}, ${from(t.customerId)}, ${nextSeq(from(t.customerId))}, ${from(t.accountId)}, ${from(t.unit)}, ${direction}, ${from(t.amount)},
       ${from(t.type)}, ${from(t.category)}, ${from(t.code)}, ${title}, ${from(t.description)}, ${from(t.storeId)}, ${from(t.id)}, ${now}

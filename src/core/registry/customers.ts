@@ -2,10 +2,19 @@ import { and, asc, eq, getTableColumns, gt, type SQL, type SQLWrapper, sql } fro
 import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { uniqueViolated } from "../../db/errors";
-import { customers, identifiers, tenants, type Channel, type Customer, type IdentifierKind, type NewCustomer } from "../../db/schema";
-import { IdentifierConflict, NotFound } from "../errors";
+import { type Channel, type Customer, customers, type IdentifierKind, identifiers, type NewCustomer, tenants } from "../../db/schema";
 import { col } from "../../db/sql";
-import { activeIdentifiersJson, claimsExclusively, deactivationStatement, endIdentifiers, linkIdentifier, linkIdentifiers, type NewIdentifier, setQualifier } from "./identifiers";
+import { IdentifierConflict, NotFound } from "../errors";
+import {
+  activeIdentifiersJson,
+  claimsExclusively,
+  deactivationStatement,
+  endIdentifiers,
+  linkIdentifier,
+  linkIdentifiers,
+  type NewIdentifier,
+  setQualifier,
+} from "./identifiers";
 
 /**
  * The tenant's customer registry, shared by every surface: a customer's profile and the
@@ -53,7 +62,9 @@ export const toRecord = ({ identity, ...customer }: RecordRow): CustomerRecord =
 
 /** SQL naming the customer `id` stands for in the tenant: itself, or the survivor it was merged into (NULL when the tenant has no such id). */
 export function storedCustomerId(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL<number | null> {
-  return sql<number | null>`(SELECT coalesce(${customers.mergedIntoId}, ${customers.id}) FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
+  return sql<
+    number | null
+  >`(SELECT coalesce(${customers.mergedIntoId}, ${customers.id}) FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
 }
 
 /** `storedCustomerId` when that customer is active, else NULL: ids partners stored keep answering as the survivor of a merge. */
@@ -128,7 +139,11 @@ const activeCount = prepared((db) =>
  * large the registry; page n walks the (tenant_id, active, id) index past the n × size
  * rows before it (OFFSET), which D1 bills as rows read.
  */
-export async function pageCustomers(db: Db, tenantId: number, page: { offset: number; limit: number }): Promise<{ customers: CustomerRecord[]; total: number }> {
+export async function pageCustomers(
+  db: Db,
+  tenantId: number,
+  page: { offset: number; limit: number },
+): Promise<{ customers: CustomerRecord[]; total: number }> {
   const [[count], page_] = await runBatch(db, [bound(activeCount(db), { tenantId }), bound(pageQuery(db), { tenantId, ...page })]);
   return { customers: (page_ as RecordRow[]).map(toRecord), total: count?.total ?? 0 };
 }
@@ -215,7 +230,9 @@ export async function updateCustomer(db: Db, tenantId: number, id: number, profi
   const customer = liveCustomerId(tenantId, id);
   try {
     const results = await runBatch(db, [
-      rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer} RETURNING ${col(customers.id)}`),
+      rows<{ id: number }>(
+        sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer} RETURNING ${col(customers.id)}`,
+      ),
       ...keys.flatMap((change) => keyChangeStatements(tenantId, customer, change, now).map((s) => rows<never>(s))),
       recordStatement(db, tenantId, id),
     ]);

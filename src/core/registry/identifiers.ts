@@ -1,7 +1,8 @@
 import { and, type Column, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { customers, identifiers, type IdentifierKind } from "../../db/schema";
+import { customers, type IdentifierKind, identifiers } from "../../db/schema";
 
 export { type IdentifierKind, identifierKinds } from "../../db/schema";
+
 import { col, columns, qualified } from "../../db/sql";
 
 /**
@@ -26,7 +27,10 @@ export const identifierRules = {
   loyalty_id: { holders: "one", onDeactivation: "kept", normalise: trimmed },
   rfid_card: { holders: "one", onDeactivation: "retired", normalise: cardText },
   vehicle_tag: { holders: "one", onDeactivation: "released", normalise: cardText },
-} as const satisfies Record<IdentifierKind, { holders: "one" | "shared"; onDeactivation: "kept" | "retired" | "released"; normalise: (value: string) => string }>;
+} as const satisfies Record<
+  IdentifierKind,
+  { holders: "one" | "shared"; onDeactivation: "kept" | "retired" | "released"; normalise: (value: string) => string }
+>;
 
 function exact(value: string): string {
   return value;
@@ -128,13 +132,7 @@ export function linkIdentifier(tenantId: number, customer: number | SQL, identif
  * selects), giving the value up when the kind frees it and keeping it claimed otherwise
  * (a replaced RFID card is never reused).
  */
-export function endIdentifiers(
-  customer: number | SQL,
-  kind: IdentifierKind,
-  status: "replaced" | "cancelled",
-  now: number,
-  where?: SQL,
-): SQL {
+export function endIdentifiers(customer: number | SQL, kind: IdentifierKind, status: "replaced" | "cancelled", now: number, where?: SQL): SQL {
   const frees = identifierRules[kind].onDeactivation === "released";
   return sql`UPDATE ${identifiers} SET ${col(identifiers.status)} = ${status}, ${col(identifiers.statusChangedAt)} = ${now}
       ${frees ? sql`, ${col(identifiers.exclusive)} = NULL` : sql``}
@@ -182,4 +180,3 @@ export function activeIdentifiersJson(customerId: Column, kinds: readonly Identi
   return sql<string>`(SELECT json_group_array(json_array(${identifiers.kind}, ${identifiers.value}, ${identifiers.qualifier}))
     FROM ${identifiers} WHERE ${identifiers.customerId} = ${qualified(customerId)} AND ${identifiers.status} = 'active' AND +${identifiers.kind} IN (${list}))`;
 }
-

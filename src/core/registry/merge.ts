@@ -31,7 +31,11 @@ const mergedProfile = (Object.keys(getTableColumns(customers)) as (keyof typeof 
 export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number, survivorId: number, absorbedId: number): Promise<CustomerRecord> {
   if (survivorId === absorbedId) throw new RuleViolation("self_merge");
   const [pair, absorbedCards] = await runBatch(db, [
-    rows<{ id: number; active: number; mergedIntoId: number | null }>(sql`SELECT ${customers.id} AS "id", ${customers.active} AS "active", ${customers.mergedIntoId} AS "mergedIntoId"
+    rows<{
+      id: number;
+      active: number;
+      mergedIntoId: number | null;
+    }>(sql`SELECT ${customers.id} AS "id", ${customers.active} AS "active", ${customers.mergedIntoId} AS "mergedIntoId"
       FROM ${customers} WHERE ${customers.tenantId} = ${tenantId} AND ${customers.id} IN (${survivorId}, ${absorbedId})`),
     rows<{ value: string }>(sql`SELECT ${identifiers.value} AS "value" FROM ${identifiers}
       WHERE ${identifiers.customerId} = ${absorbedId} AND ${identifiers.tenantId} = ${tenantId} AND ${identifiers.kind} = 'rfid_card'`),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Statement } from "../../db/batch";
-import { customers, identifiers, type IdentifierKind } from "../../db/schema";
+import { customers, type IdentifierKind, identifiers } from "../../db/schema";
 import { IdentifierConflict } from "../errors";
 import { normalise } from "./identifiers";
 
@@ -53,7 +53,10 @@ export function holdersStatement<S extends ResolvingSurface>(tenantId: number, s
     const value = values[key as KeysOf<S>];
     if (value === undefined || value === null) return [];
     return kinds.map(
-      (kind, rank) => sql`SELECT ${key} AS "key", ${kind} AS "kind", ${rank} AS "rank", ${identifiers.customerId} AS "customerId", ${customers.active} AS "active"
+      (
+        kind,
+        rank,
+      ) => sql`SELECT ${key} AS "key", ${kind} AS "kind", ${rank} AS "rank", ${identifiers.customerId} AS "customerId", ${customers.active} AS "active"
         FROM ${identifiers} JOIN ${customers} ON ${customers.id} = ${identifiers.customerId}
         WHERE ${identifiers.tenantId} = ${tenantId} AND ${identifiers.kind} = ${kind} AND ${identifiers.value} = ${normalise(kind, value)} AND ${identifiers.exclusive} = 1
         LIMIT 1`,

@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import {
   type Channel,
   customers,
@@ -6,15 +6,15 @@ import {
   frontendChannels,
   type LedgerCategory,
   type LedgerDirection,
+  type LedgerUnit,
   ledgerProducts,
   ledgerStores,
   ledgerTransactions,
-  type LedgerUnit,
   reportProductDays,
   reportStoreDays,
 } from "../../db/schema";
 import { col, columns } from "../../db/sql";
-import { lastTransactionAmount, lastTransactionId, type LedgerEntry, type OrderLine } from "../ledger/statements";
+import { type LedgerEntry, lastTransactionAmount, lastTransactionId, type OrderLine } from "../ledger/statements";
 import { localDate } from "../time";
 
 /**
@@ -209,7 +209,12 @@ export function counterStatements(entry: LedgerEntry): SQL[] {
     statements.push(
       upsert(
         p,
-        [[p.tenantId, sql`${entry.tenantId}`], [p.day, sql`${day}`], [p.storeId, storeIdOf(entry.tenantId, entry.storeExternalId)], [p.productId, productId]],
+        [
+          [p.tenantId, sql`${entry.tenantId}`],
+          [p.day, sql`${day}`],
+          [p.storeId, storeIdOf(entry.tenantId, entry.storeExternalId)],
+          [p.productId, productId],
+        ],
         productCounters.map((c) => [productCounterColumns[c], sql`${delta[c]}`]),
       ),
     );

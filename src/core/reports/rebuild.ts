@@ -6,11 +6,11 @@ import {
   customers,
   type LedgerCategory,
   type LedgerDirection,
+  type LedgerUnit,
   ledgerLotMovements,
   ledgerLots,
   ledgerOrderLines,
   ledgerTransactions,
-  type LedgerUnit,
   reportProductDays,
   reportStoreDays,
   tenants,
@@ -120,7 +120,11 @@ async function aggregate(db: Db, tenantId: number, snapshot: number, timeZone: s
     const last = page[page.length - 1]!.id;
     const o = ledgerOrderLines;
     const [lines] = await runBatch(db, [
-      rows<{ transactionId: number; productId: number; earnedRedeemed: number }>(sql`SELECT ${o.transactionId} AS "transactionId", ${o.productId} AS "productId",
+      rows<{
+        transactionId: number;
+        productId: number;
+        earnedRedeemed: number;
+      }>(sql`SELECT ${o.transactionId} AS "transactionId", ${o.productId} AS "productId",
           ${o.earnedRedeemed} AS "earnedRedeemed"
         FROM ${o} WHERE ${o.transactionId} BETWEEN ${first} AND ${last} AND ${o.tenantId} = ${tenantId} ORDER BY ${o.id}`),
     ]);
@@ -164,7 +168,13 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** `INSERT … SELECT` of rows given as one JSON array of arrays (key columns first), guarded. */
-function insertRows(table: typeof reportStoreDays | typeof reportProductDays, target: { name: string }[], values: unknown[][], tenantId: number, guard: SQL): SQL {
+function insertRows(
+  table: typeof reportStoreDays | typeof reportProductDays,
+  target: { name: string }[],
+  values: unknown[][],
+  tenantId: number,
+  guard: SQL,
+): SQL {
   const picks = sql.join(
     target.map((_, i) => sql.raw(`json_extract(j.value, '$[${i}]')`)),
     sql`, `,

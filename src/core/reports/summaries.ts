@@ -39,7 +39,9 @@ function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]):
 }
 
 const storeName = sql<string | null>`CASE WHEN ${reportStoreDays.storeId} = 0 THEN NULL ELSE coalesce(${ledgerStores.name}, ${ledgerStores.externalId}) END`;
-const productStoreName = sql<string | null>`CASE WHEN ${reportProductDays.storeId} = 0 THEN NULL ELSE coalesce(${ledgerStores.name}, ${ledgerStores.externalId}) END`;
+const productStoreName = sql<
+  string | null
+>`CASE WHEN ${reportProductDays.storeId} = 0 THEN NULL ELSE coalesce(${ledgerStores.name}, ${ledgerStores.externalId}) END`;
 
 const storeDays = prepared((db) =>
   db

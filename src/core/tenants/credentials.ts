@@ -3,9 +3,10 @@ import type { Db } from "../../db/client";
 import { type CredentialKind, credentials } from "../../db/schema";
 
 export { type CredentialKind, credentialKinds } from "../../db/schema";
+
 import { constantTimeEqual, randomSecret, sha256Hex } from "../crypto";
-import { getTenant } from "./tenants";
 import { NotFound } from "../errors";
+import { getTenant } from "./tenants";
 
 export interface IssuedCredential {
   clientId: number;
@@ -22,11 +23,7 @@ export interface Principal {
 }
 
 /** Creates a credential; the secret is returned here once and only its hash is stored. */
-export async function issueCredential(
-  db: Db,
-  tenantId: number,
-  input: { kind: CredentialKind; name?: string },
-): Promise<IssuedCredential> {
+export async function issueCredential(db: Db, tenantId: number, input: { kind: CredentialKind; name?: string }): Promise<IssuedCredential> {
   await getTenant(db, tenantId);
   const clientSecret = randomSecret();
   const [row] = await db
@@ -70,14 +67,7 @@ export async function isCredentialLive(db: Db, credentialId: number, tenantId: n
   const row = await db
     .select({ id: credentials.id })
     .from(credentials)
-    .where(
-      and(
-        eq(credentials.id, credentialId),
-        eq(credentials.tenantId, tenantId),
-        eq(credentials.kind, "partner"),
-        isNull(credentials.revokedAt),
-      ),
-    )
+    .where(and(eq(credentials.id, credentialId), eq(credentials.tenantId, tenantId), eq(credentials.kind, "partner"), isNull(credentials.revokedAt)))
     .get();
   return row !== undefined;
 }

@@ -9,7 +9,8 @@ const entities = { customer: "Customer", transaction: "Transaction", tenant: "Te
 function words(err: DomainError): Wording | undefined {
   if (err instanceof NotFound) return { message: `${entities[err.entity]} not found` };
   if (err instanceof RuleViolation && err.rule === "unknown_time_zone") return { message: "Invalid input", fields: { timezone: ["Unknown IANA time zone."] } };
-  if (err instanceof RuleViolation && err.rule === "self_merge") return { message: "Invalid input", fields: { from: ["A customer cannot be merged into itself."] } };
+  if (err instanceof RuleViolation && err.rule === "self_merge")
+    return { message: "Invalid input", fields: { from: ["A customer cannot be merged into itself."] } };
   if (err instanceof Busy) return { message: "The tenant's ledger kept changing during the rebuild; try again." };
   return undefined;
 }

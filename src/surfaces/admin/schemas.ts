@@ -31,7 +31,9 @@ export const Tenant = z
 
 export const CreateCredentialBody = z
   .object({
-    kind: z.enum(credentialKinds).openapi({ description: "`partner` trades its secret for a Bearer token at /oauth/token; `kiosk` sends it as X-Client-Secret." }),
+    kind: z
+      .enum(credentialKinds)
+      .openapi({ description: "`partner` trades its secret for a Bearer token at /oauth/token; `kiosk` sends it as X-Client-Secret." }),
     name: z.string().trim().min(1).max(200).optional().openapi({ example: "Lobby kiosk 3" }),
   })
   .openapi("CreateCredential");
@@ -44,22 +46,25 @@ export const IssuedCredential = z
   })
   .openapi("IssuedCredential");
 
-export const VltDestinationBody = z
-  .object({ tenantId: z.number().int().positive().openapi({ example: 1 }) })
-  .openapi("VltDestination");
+export const VltDestinationBody = z.object({ tenantId: z.number().int().positive().openapi({ example: 1 }) }).openapi("VltDestination");
 
 export const AdminError = z
   .object({
     code: z.string().openapi({ example: "invalid" }),
     message: z.string().openapi({ example: "Invalid input" }),
-    errors: z.record(z.string(), z.array(z.string())).optional().openapi({ example: { name: ["Required."] } }),
+    errors: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .openapi({ example: { name: ["Required."] } }),
   })
   .openapi("AdminError");
 
 export const MergeParams = z.object({ tenantId: numericParam("tenantId"), survivorId: numericParam("survivorId", "The customer that stays.") });
 
 export const MergeBody = z
-  .object({ from: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: "The duplicate customer to absorb into the survivor.", example: 12 }) })
+  .object({
+    from: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: "The duplicate customer to absorb into the survivor.", example: 12 }),
+  })
   .openapi("MergeCustomers");
 
 const Identifier = z

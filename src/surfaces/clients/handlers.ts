@@ -1,5 +1,14 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
-import { createCustomer, deactivateCustomer, documentOf, getCustomer, type KeyChange, pageCustomers, type Profile, updateCustomer } from "../../core/registry/customers";
+import {
+  createCustomer,
+  deactivateCustomer,
+  documentOf,
+  getCustomer,
+  type KeyChange,
+  type Profile,
+  pageCustomers,
+  updateCustomer,
+} from "../../core/registry/customers";
 import { normalise } from "../../core/registry/identifiers";
 import type { AppEnv } from "../../http/app-env";
 import { invalid, RequestError } from "../../http/errors";
@@ -93,4 +102,3 @@ function profileOf(body: ClientBody): Profile {
     contactPerson: body.contactoRepresentante,
   };
 }
-

@@ -117,7 +117,7 @@ export const deleteClientRoute = route({
   description: [
     "Sets `vigente = false`; the record stays in the database but no longer appears anywhere in this API",
     "(list, get, update and a second delete -> 404) nor in the other surfaces, and its code and document may be reused.",
-    "Answers 200 with the seed system's success envelope `{success:true, code:200, message:\"Cliente eliminado correctamente\", data:null}`.",
+    'Answers 200 with the seed system\'s success envelope `{success:true, code:200, message:"Cliente eliminado correctamente", data:null}`.',
     idNote,
   ].join(" "),
   request: { params: IdParam },

@@ -37,7 +37,12 @@ export function clientDocumentType(stored: string | null): ClientDocumentType | 
 
 /** A required string: trimmed, not blank, at most `max` characters. */
 const requiredText = (max: number, example: string) =>
-  z.string({ error: NOT_TEXT }).trim().min(1, { error: REQUIRED }).max(max, { error: tooLong(max) }).openapi({ maxLength: max, example });
+  z
+    .string({ error: NOT_TEXT })
+    .trim()
+    .min(1, { error: REQUIRED })
+    .max(max, { error: tooLong(max) })
+    .openapi({ maxLength: max, example });
 
 /** Back-office forms send "" for an empty input: a blank optional field is stored as null. */
 const blankToNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
@@ -45,7 +50,14 @@ const blankToNull = (value: unknown) => (typeof value === "string" && value.trim
 /** An optional string: trimmed, at most `max` characters; null or blank clears it. */
 const optionalText = (max: number, example: string) =>
   z
-    .preprocess(blankToNull, z.string({ error: NOT_TEXT }).trim().max(max, { error: tooLong(max) }).nullable())
+    .preprocess(
+      blankToNull,
+      z
+        .string({ error: NOT_TEXT })
+        .trim()
+        .max(max, { error: tooLong(max) })
+        .nullable(),
+    )
     .optional()
     .openapi({ type: ["string", "null"], maxLength: max, example });
 
@@ -138,7 +150,10 @@ export const ClientePage = z
     totalElements: z.number().int().openapi({ description: "Active clients of the tenant.", example: 1 }),
     totalPages: z.number().int().openapi({ example: 1 }),
     number: z.number().int().openapi({ description: "This page's zero-based index.", example: 0 }),
-    size: z.number().int().openapi({ description: `Page size used (requested size, at most ${MAX_PAGE_SIZE}).`, example: 20 }),
+    size: z
+      .number()
+      .int()
+      .openapi({ description: `Page size used (requested size, at most ${MAX_PAGE_SIZE}).`, example: 20 }),
     first: z.boolean().openapi({ example: true }),
     last: z.boolean().openapi({ example: true }),
     numberOfElements: z.number().int().openapi({ description: "Clients in `content`.", example: 1 }),

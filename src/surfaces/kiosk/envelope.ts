@@ -14,7 +14,8 @@ export const NO_DESTINATION_MESSAGE = "The system has no destination client conf
  */
 function words(err: DomainError): Wording | undefined {
   if (err instanceof IdentifierConflict) return { status: 422, fields: { dni: ["The dni belongs to a different client than the codigoClienteVLT."] } };
-  if (err instanceof IdentifierMismatch) return { status: 422, fields: { dni: ["The dni does not match the document of the client with this codigoClienteVLT."] } };
+  if (err instanceof IdentifierMismatch)
+    return { status: 422, fields: { dni: ["The dni does not match the document of the client with this codigoClienteVLT."] } };
   if (err instanceof CustomerInactive) return { status: 422, fields: { codigoClienteVLT: ["The codigoClienteVLT belongs to a deactivated client."] } };
   if (err instanceof Busy) {
     return {

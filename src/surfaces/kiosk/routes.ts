@@ -76,7 +76,7 @@ export const lobbyAuthenticateRoute = route({
   description: [
     "A lobby kiosk (`X-Client-Secret` of a kiosk credential) identifies a player by the card it read. 200 with the client when `cardIdentifier`",
     "(trimmed, case-insensitive) is the active RFID card of an active client in the kiosk's tenant. An unknown, replaced or cancelled card, another",
-    "tenant's card, or a deactivated client's card all answer the same 404 (`{\"message\":\"Not Found\"}`): the kiosk learns nothing about which.",
+    'tenant\'s card, or a deactivated client\'s card all answer the same 404 (`{"message":"Not Found"}`): the kiosk learns nothing about which.',
     "Missing, wrong or revoked secret, or a partner credential's secret -> 401. The secret and the card are checked in one D1 query.",
     "Limited per credential (LOBBY_RATE_LIMIT per LOBBY_RATE_WINDOW_SECONDS, every authenticated attempt counts) -> 429 with Retry-After;",
     "if the limiter cannot be reached the request is served (fail open, logged). Consents never given render as false.",
@@ -115,5 +115,3 @@ export const lobbyAuthenticateRoute = route({
     }),
   },
 });
-
-

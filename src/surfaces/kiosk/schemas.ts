@@ -123,7 +123,11 @@ export const LobbyClient = z
     nombre: z.string().nullable().openapi({ example: "Brandon" }),
     apellidoPaterno: z.string().nullable().openapi({ example: "Mamani" }),
     apellidoMaterno: z.string().nullable().openapi({ example: "Ayala" }),
-    tipoDocumento: z.number().int().nullable().openapi({ description: "SUNAT code as at registration (1 DNI, 4 CE, 6 RUC, 7 PASAPORTE, 0 other); null without a document.", example: 1 }),
+    tipoDocumento: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "SUNAT code as at registration (1 DNI, 4 CE, 6 RUC, 7 PASAPORTE, 0 other); null without a document.", example: 1 }),
     dni: z.string().nullable().openapi({ example: "74658993" }),
     codigoClienteVLT: z.number().int().nullable().openapi({ example: 70 }),
     enviarWhatsApp: z.boolean().openapi({ example: true }),

@@ -207,21 +207,13 @@ export const findCustomer: RouteHandler<typeof findCustomerRoute, AppEnv> = asyn
 export const storeSummary: RouteHandler<typeof storeSummaryRoute, AppEnv> = async (c) => {
   const { startDate, endDate } = c.req.valid("query");
   const rows = await dailyStoreSummary(c.get("db"), c.get("principal").tenantId, startDate, endDate);
-  return loyaltyOk(
-    c,
-    rows.map(renderStoreDay),
-    "Proceso exitoso",
-  );
+  return loyaltyOk(c, rows.map(renderStoreDay), "Proceso exitoso");
 };
 
 export const productSummary: RouteHandler<typeof productSummaryRoute, AppEnv> = async (c) => {
   const { startDate, endDate } = c.req.valid("query");
   const rows = await dailyProductSummary(c.get("db"), c.get("principal").tenantId, startDate, endDate);
-  return loyaltyOk(
-    c,
-    rows.map(renderProductDay),
-    "Proceso exitoso",
-  );
+  return loyaltyOk(c, rows.map(renderProductDay), "Proceso exitoso");
 };
 
 export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c) => {
@@ -293,4 +285,3 @@ function basicCredentials(header: string | undefined): { clientId: number | unde
   const clientId = /^\d{1,15}$/.test(id) ? Number(id) : undefined;
   return { clientId, clientSecret: colon < 0 ? "" : decode(decoded.slice(colon + 1)) };
 }
-

@@ -28,7 +28,8 @@ export function renderAmount(hundredths: number): string {
 
 const orNull = (value: string | number | null | undefined) => (value === null || value === undefined ? "null" : String(value));
 
-export const renderGroup = (group: GroupView | null) => (group ? { id: String(group.id), name: group.name, description: group.description } : ("null" as const));
+export const renderGroup = (group: GroupView | null) =>
+  group ? { id: String(group.id), name: group.name, description: group.description } : ("null" as const);
 
 export function renderCustomer(customer: CustomerView) {
   return {
@@ -71,7 +72,6 @@ export function renderLot(lot: LotView) {
     set_name: lot.setName,
   };
 }
-
 
 /**
  * The week number the seed's examples show (2018-07-12 -> 27, 2018-07-20 -> 28): MySQL's

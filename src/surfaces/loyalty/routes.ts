@@ -51,9 +51,9 @@ const reportErrors = loyaltyErrors({
 const reportTags = ["Loyalty: reportes"];
 
 const ledgerModel = [
-  "Ledger: amounts are integers in hundredths (at most two decimals accepted); POINTS render as unit `{id:\"1\",name:\"POINTS\",sign:\"PTS\"}`, COINS as `{id:\"2\",name:\"COINS\",sign:\"$\"}`.",
-  "Transactions are immutable; `total` renders like the seed (\"100\" when whole, \"12.50\" otherwise), balances (`total_amount`) always with two decimals (\"250.00\"), `created_at` as `YYYY-MM-DD HH:mm:ss` in the tenant's time zone.",
-  "`title` is the type's title from the tenant's catalogue (\"Cupón\" for POINTS COUPON, as the seed shows; the partner's own `title` is stored); `external_entity_id` repeats `code`; absent values render as the string \"null\".",
+  'Ledger: amounts are integers in hundredths (at most two decimals accepted); POINTS render as unit `{id:"1",name:"POINTS",sign:"PTS"}`, COINS as `{id:"2",name:"COINS",sign:"$"}`.',
+  'Transactions are immutable; `total` renders like the seed ("100" when whole, "12.50" otherwise), balances (`total_amount`) always with two decimals ("250.00"), `created_at` as `YYYY-MM-DD HH:mm:ss` in the tenant\'s time zone.',
+  '`title` is the type\'s title from the tenant\'s catalogue ("Cupón" for POINTS COUPON, as the seed shows; the partner\'s own `title` is stored); `external_entity_id` repeats `code`; absent values render as the string "null".',
   "Every POINTS credit opens a lot that expires at `expirationDate` (a local date: valid through 23:59:59 of that day; or a local `YYYY-MM-DD HH:mm:ss`), else after the tenant's points lifetime (default 365 days); COINS never expire.",
   "Debits take from lots first-expiring-first; points stay spendable until the expiration job (every 15 minutes) expires their lot.",
   "A balance never goes negative: a debit the balance does not cover is refused (422, nothing written).",
@@ -69,7 +69,6 @@ const ledgerModel = [
 
 const TransactionResponse = ok(LoyaltyTransaction, "LoyaltyTransactionResponse");
 
-
 export const createTransactionRoute = route({
   method: "post",
   path: "/api/transaction",
@@ -82,15 +81,16 @@ export const createTransactionRoute = route({
     ledgerModel,
   ].join(" "),
   request: { body: jsonBody(TransactionBody) },
-  responses: { 200: { description: "The transaction (or the original one, on a retry).", content: { "application/json": { schema: TransactionResponse } } }, ...writeErrors },
+  responses: {
+    200: { description: "The transaction (or the original one, on a retry).", content: { "application/json": { schema: TransactionResponse } } },
+    ...writeErrors,
+  },
 });
-
 
 const checkbookRules =
   "Body as the seed: `type`, `customer` {`externalId`, `name`}, `code`, `externalId`, `total` (the order's money amount, >= 0) and `store` {`externalId`, `name`} required; " +
   "`earnedRedeemed` (points earned when positive, redeemed when negative; default 0), `title`, and `detail` (one product line `{name, externalId, total, earnedRedeemed}` as the seed shows, or an array of up to 100) optional. " +
   "Order lines are stored with their product for the product report.";
-
 
 export const createCheckbookRoute = route({
   method: "post",
@@ -107,7 +107,6 @@ export const createCheckbookRoute = route({
   responses: { 200: { description: "The checkbook's transaction.", content: { "application/json": { schema: TransactionResponse } } }, ...writeErrors },
 });
 
-
 export const redeemFullBalanceRoute = route({
   method: "post",
   path: "/api/transaction/redeemFullBalance",
@@ -116,7 +115,7 @@ export const redeemFullBalanceRoute = route({
     "Redeems the customer's whole balance of the type's unit as a voucher: one DEBIT of the entire balance (taking every open lot), computed when the write runs,",
     "so a concurrent credit is either fully included or left for later, never half-taken; the order (`total`, `detail` lines) is stored with it like a checkbook.",
     "`earnedRedeemed` is stored as sent (the amount debited is the balance). A customer seen for the first time is created and redeems 0.",
-    "Answers the customer with its totals after the redemption (that unit at \"0.00\").",
+    'Answers the customer with its totals after the redemption (that unit at "0.00").',
     checkbookRules,
     ledgerModel,
   ].join(" "),
@@ -127,13 +126,11 @@ export const redeemFullBalanceRoute = route({
   },
 });
 
-
 const reversalRules =
-  "Writes the opposite transaction (same type, code, customer, store and description; `title` is the type's reversal title, e.g. \"Reverso de orden\"). " +
+  'Writes the opposite transaction (same type, code, customer, store and description; `title` is the type\'s reversal title, e.g. "Reverso de orden"). ' +
   "Reversing a credit takes its amount back from the customer's lots (its own lot first) and is refused with 422 when the points were already spent; " +
   "reversing a debit gives every lot back exactly what the debit took. A transaction is reversed at most once (a second reverse -> 422 on the code); " +
   "reversals themselves, transfers and expirations cannot be reversed (422 on `type`).";
-
 
 export const reverseRoute = route({
   method: "post",
@@ -144,16 +141,17 @@ export const reverseRoute = route({
   responses: { 200: { description: "The reversal.", content: { "application/json": { schema: TransactionResponse } } }, ...writeErrors },
 });
 
-
 export const reverseManyRoute = route({
   method: "post",
   path: "/api/transaction/reverseMany",
   summary: "Revertir transacciones",
   description: `All or nothing, in one batch: every code (1 to 100, no repeats) must name a reversible, not yet reversed transaction of \`type\`; otherwise 422 names the first failing item (\`codes.N\`) and nothing is reversed. ${reversalRules} Answers the reversals in the order of \`codes\`. ${ledgerModel}`,
   request: { body: jsonBody(ReverseManyBody) },
-  responses: { 200: { description: "The reversals.", content: { "application/json": { schema: ok(z.array(LoyaltyTransaction), "LoyaltyTransactionListResponse") } } }, ...writeErrors },
+  responses: {
+    200: { description: "The reversals.", content: { "application/json": { schema: ok(z.array(LoyaltyTransaction), "LoyaltyTransactionListResponse") } } },
+    ...writeErrors,
+  },
 });
-
 
 export const transferRoute = route({
   method: "post",
@@ -177,11 +175,10 @@ export const transferRoute = route({
   },
 });
 
-
-const quoting = "Query values may be wrapped in one pair of single quotes, as the seed's examples write them (`customerId='1716583941'`); the quotes are removed.";
+const quoting =
+  "Query values may be wrapped in one pair of single quotes, as the seed's examples write them (`customerId='1716583941'`); the quotes are removed.";
 
 const TransactionList = ok(z.array(LoyaltyTransaction), "LoyaltyTransactionList");
-
 
 export const historyRoute = route({
   method: "get",
@@ -203,7 +200,6 @@ export const historyRoute = route({
   },
 });
 
-
 export const byCodeRoute = route({
   method: "get",
   path: "/api/transaction/transactionByCode",
@@ -214,14 +210,12 @@ export const byCodeRoute = route({
   responses: { 200: { description: "The transaction(s).", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });
 
-
 const rangeRules = [
   "`document` names the customer as every ledger call does: the customer holding it as loyalty `externalId`, else the oldest active customer holding it as a document number, whatever surface registered it; the answer stays the same when other surfaces later register the same document for another customer. Unknown -> 404.",
   "`from` and `to` are local dates (`YYYY-MM-DD`) in the tenant's time zone, both inclusive; `to` before `from` -> 422 on `to`.",
   `Newest first, at most ${RANGE_QUERY_LIMIT} transactions.`,
   quoting,
 ].join(" ");
-
 
 export const reloadsRoute = route({
   method: "get",
@@ -233,7 +227,6 @@ export const reloadsRoute = route({
   responses: { 200: { description: "The reloads.", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });
 
-
 export const pointsRoute = route({
   method: "get",
   path: "/api/transaction/pointsByCustomer",
@@ -244,7 +237,6 @@ export const pointsRoute = route({
   responses: { 200: { description: "The POINTS transactions.", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });
 
-
 export const lotsRoute = route({
   method: "get",
   path: "/api/batch/expiration",
@@ -253,7 +245,7 @@ export const lotsRoute = route({
   description: [
     "The customer's open lots (something left to spend), in the order debits consume them: POINTS first, first-expiring-first; COINS lots (which never expire) last.",
     `At most ${OPEN_LOTS_LIMIT}. Answered as the seed shows: \`{data:[...]}\` only. Each lot: \`id\`, \`total_amount\` (what remains, two decimals), \`unit\`,`,
-    "`batch object` (the seed's key, with a space): `id` = the transaction that opened the lot, `start_date` = when it opened, `end_date` \"null\", `expiration_date` (tenant's time zone; \"null\" when it never expires),",
+    '`batch object` (the seed\'s key, with a space): `id` = the transaction that opened the lot, `start_date` = when it opened, `end_date` "null", `expiration_date` (tenant\'s time zone; "null" when it never expires),',
     "and `set_name` (the opening type's set, e.g. PROMOCIONAL for coupons).",
     "`customerId` is the customer's `externalId` (resolved as the ledger resolves it: loyalty id, else document number); unknown -> 404.",
     quoting,
@@ -265,7 +257,6 @@ export const lotsRoute = route({
   },
 });
 
-
 export const defaultGroupRoute = route({
   method: "get",
   path: "/api/group/default",
@@ -273,10 +264,12 @@ export const defaultGroupRoute = route({
   summary: "Api de grupos",
   description:
     "The tenant's entry tier (seeded: AMIGO, then BUEN AMIGO at 1,000 lifetime POINTS earned) with `group_rules` (the units whose earnings count towards tiers: POINTS) " +
-    "and `next_group` (\"null\" at the top). Customers move up by lifetime POINTS earned through earning types (coupons, orders, balance), less reversals of those; transfers and spending never lower a tier.",
-  responses: { 200: { description: "The default tier.", content: { "application/json": { schema: ok(DefaultGroup, "LoyaltyGroupResponse") } } }, ...readErrors },
+    'and `next_group` ("null" at the top). Customers move up by lifetime POINTS earned through earning types (coupons, orders, balance), less reversals of those; transfers and spending never lower a tier.',
+  responses: {
+    200: { description: "The default tier.", content: { "application/json": { schema: ok(DefaultGroup, "LoyaltyGroupResponse") } } },
+    ...readErrors,
+  },
 });
-
 
 export const findCustomerRoute = route({
   method: "get",
@@ -284,26 +277,24 @@ export const findCustomerRoute = route({
   tags: ["Loyalty: clientes"],
   summary: "Verificar si existe un cliente por su externalId",
   description:
-    "Whether the tenant has an active customer this `externalId` names: the one holding it as its loyalty id, else the one holding it as a document number (a player registered at the kiosk is found by its dni). Answered as the seed shows: `{code, status, message:\"Ok\", data}` with `data` = " +
+    'Whether the tenant has an active customer this `externalId` names: the one holding it as its loyalty id, else the one holding it as a document number (a player registered at the kiosk is found by its dni). Answered as the seed shows: `{code, status, message:"Ok", data}` with `data` = ' +
     "`{exists, id (number), external_id, name, data}` (`data` is the customer's stored `data` block, as sent when it was created). " +
     `Unknown (or another tenant's) -> 200 with \`exists:false\` and the other fields null. ${quoting}`,
   request: { query: ExternalIdQuery },
   responses: { 200: { description: "Whether it exists.", content: { "application/json": { schema: FoundCustomer } } }, ...readErrors },
 });
 
-
 const rules = [
   "`startDate` and `endDate` are days in the tenant's time zone (`YYYY-MM-DD`), both included; `endDate` before `startDate`, or a range longer than",
-  `${REPORT_MAX_DAYS} days, -> 422 on \`endDate\`. The seed's examples quote the values (\`'2018-07-01’\`): a value wrapped in one pair of quotes (' \" ‘ ’ “ ”) is read without them;`,
+  `${REPORT_MAX_DAYS} days, -> 422 on \`endDate\`. The seed's examples quote the values (\`'2018-07-01’\`): a value wrapped in one pair of quotes (' " ‘ ’ “ ”) is read without them;`,
   "anything that is not then exactly a calendar date `YYYY-MM-DD` (a lone quote, `2018-7-1`, `2018-02-30`) -> 422 naming the parameter.",
   "`date` is the local day; `week` is numbered as the seed's examples show (2018-07-12 is week 27, 2018-07-20 week 28): MySQL's `WEEK(date)`, weeks starting on Sunday,",
   "week 1 being the one with the year's first Sunday and the days before it week 0 (ISO-8601 would say 28 and 29). Points are numbers of points (two decimals at most), counts are integers.",
   "Answered from per-day counters kept in the same atomic write as every ledger entry (so a report never sees half a transaction and reads only the rows it returns, however many transactions the days hold);",
   "only days with activity have rows. A transaction's day is the local day when it was written (a transaction at 23:30 local counts on that day).",
   `At most ${REPORT_ROW_LIMIT} rows: a range holding more -> 422 on \`endDate\` (ask for a shorter range).`,
-  "`store` is the store's name (its `externalId` when it has none) or \"null\" for activity without a store.",
+  '`store` is the store\'s name (its `externalId` when it has none) or "null" for activity without a store.',
 ].join(" ");
-
 
 const storeCounting = [
   "One row per (date, store), ordered by date then store name. Only POINTS count; COINS and transfers move no column.",
@@ -317,7 +308,6 @@ const storeCounting = [
   "`referrals` = new customers whose `customer.data.referredBy` is a non-empty value (counted besides their channel).",
 ].join(" ");
 
-
 const productCounting = [
   "One row per (date, store, product) of orders (checkbooks and full-balance vouchers with `detail` lines), ordered by date, store name and `codProduct` (the product's `externalId`).",
   "`numOrders`: orders with the product; `numProducts`: its lines in those orders; `pointEarnedOrders` / `pointEarnedCoupons` / `pointEarnedBalance`: points its lines earned (positive `earnedRedeemed`),",
@@ -326,7 +316,6 @@ const productCounting = [
   "Only POINTS orders count; reversals are reported in the stores report, not here.",
 ].join(" ");
 
-
 export const storeSummaryRoute = route({
   method: "get",
   path: "/api/report/dailySummary/stores",
@@ -334,9 +323,11 @@ export const storeSummaryRoute = route({
   summary: "Reporte de puntos por tienda",
   description: `${storeCounting} ${rules}`,
   request: { query: ReportQuery },
-  responses: { 200: { description: "The rows.", content: { "application/json": { schema: ok(z.array(StoreDay), "LoyaltyStoreSummaryResponse") } } }, ...reportErrors },
+  responses: {
+    200: { description: "The rows.", content: { "application/json": { schema: ok(z.array(StoreDay), "LoyaltyStoreSummaryResponse") } } },
+    ...reportErrors,
+  },
 });
-
 
 export const productSummaryRoute = route({
   method: "get",
@@ -345,9 +336,11 @@ export const productSummaryRoute = route({
   summary: "Reporte de puntos por productos",
   description: `${productCounting} ${rules}`,
   request: { query: ReportQuery },
-  responses: { 200: { description: "The rows.", content: { "application/json": { schema: ok(z.array(ProductDay), "LoyaltyProductSummaryResponse") } } }, ...reportErrors },
+  responses: {
+    200: { description: "The rows.", content: { "application/json": { schema: ok(z.array(ProductDay), "LoyaltyProductSummaryResponse") } } },
+    ...reportErrors,
+  },
 });
-
 
 export const oauthTokenRoute = route({
   method: "post",
@@ -361,8 +354,8 @@ export const oauthTokenRoute = route({
     "Accepted exactly as seed 003 shows (JSON body with numeric `client_id`) and as RFC 6749 clients send it:",
     "`application/x-www-form-urlencoded` bodies and HTTP Basic client authentication (`Authorization: Basic base64(client_id:client_secret)`).",
     "Using Basic and body credentials together is refused (400).",
-    "Wrong secret, unknown or revoked credential, or a kiosk credential -> 401 (`error: [\"invalid_client\"]`);",
-    "a grant type other than `client_credentials` -> 400 (`error: [\"unsupported_grant_type\"]`).",
+    'Wrong secret, unknown or revoked credential, or a kiosk credential -> 401 (`error: ["invalid_client"]`);',
+    'a grant type other than `client_credentials` -> 400 (`error: ["unsupported_grant_type"]`).',
     "Failed attempts are limited per client IP (OAUTH_FAILURE_LIMIT per OAUTH_FAILURE_WINDOW_SECONDS) -> 429 with Retry-After; the limiter is a brake on guessing, not a gate: if it cannot be reached, tokens are still issued.",
     "Revoking the credential (`DELETE /admin/credentials/{client_id}`) stops its tokens immediately.",
   ].join(" "),
@@ -384,4 +377,3 @@ export const oauthTokenRoute = route({
     }),
   },
 });
-

@@ -61,10 +61,13 @@ const StoreBlock = z.object({ externalId: Identifier, name: Name.nullish() });
 /** `YYYY-MM-DD`, or `YYYY-MM-DD HH:mm:ss`, a local time in the tenant's zone. */
 export const ExpirationDate = z
   .string()
-  .refine((v) => {
-    const match = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(v);
-    return !!match && isCalendarDate(match[1]!) && (match[2] === undefined || (Number(match[2]) < 24 && Number(match[3]) < 60 && Number(match[4]) < 60));
-  }, { error: "The expirationDate field must be a valid date (YYYY-MM-DD or YYYY-MM-DD HH:mm:ss)." })
+  .refine(
+    (v) => {
+      const match = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(v);
+      return !!match && isCalendarDate(match[1]!) && (match[2] === undefined || (Number(match[2]) < 24 && Number(match[3]) < 60 && Number(match[4]) < 60));
+    },
+    { error: "The expirationDate field must be a valid date (YYYY-MM-DD or YYYY-MM-DD HH:mm:ss)." },
+  )
   .openapi({ example: "2018-06-03" });
 
 const Type = z.string().trim().min(1).max(64).openapi({ example: "POINTS COUPON" });
@@ -111,7 +114,14 @@ export const CheckbookBody = z
 export const ReverseBody = z.object({ type: Type.openapi({ example: "POINTS ORDER" }), code: Code }).openapi("LoyaltyReverseRequest");
 
 export const ReverseManyBody = z
-  .object({ type: Type.openapi({ example: "POINTS ORDER" }), codes: z.array(Code).min(1).max(100).openapi({ example: ["Bienvenido3", "Bienvenido4"] }) })
+  .object({
+    type: Type.openapi({ example: "POINTS ORDER" }),
+    codes: z
+      .array(Code)
+      .min(1)
+      .max(100)
+      .openapi({ example: ["Bienvenido3", "Bienvenido4"] }),
+  })
   .openapi("LoyaltyReverseManyRequest");
 
 export const TransferBody = z
@@ -137,10 +147,7 @@ export const unquoted = (value: unknown) =>
 
 const QueryText = z.preprocess(unquoted, z.string().trim().min(1).max(191));
 /** A calendar date (`YYYY-MM-DD`) once its quotes are removed; the seed's truncated `'2018`, `2018-7-1` or `2018-02-30` are refused. */
-export const QueryDate = z.preprocess(
-  unquoted,
-  z.string().min(1).refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }),
-);
+export const QueryDate = z.preprocess(unquoted, z.string().min(1).refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }));
 
 export const HistoryQuery = z.object({
   customerId: QueryText.openapi({ type: "string", example: "1716583941" }),
@@ -192,7 +199,14 @@ export const LoyaltyTransaction = z
 /** Seed 003's success envelope around `data`. */
 export const ok = <T extends z.ZodType>(data: T, name: string) =>
   z
-    .object({ code: z.string().openapi({ example: "200" }), status: z.string().openapi({ example: "success" }), message: z.string(), data, warning: z.array(z.unknown()), error: z.array(z.unknown()) })
+    .object({
+      code: z.string().openapi({ example: "200" }),
+      status: z.string().openapi({ example: "success" }),
+      message: z.string(),
+      data,
+      warning: z.array(z.unknown()),
+      error: z.array(z.unknown()),
+    })
     .openapi(name);
 
 export const Lot = z
@@ -220,7 +234,6 @@ export const FoundCustomer = z
 
 const bothDates = (q: { startDate: string; endDate: string }) => isCalendarDate(q.startDate) && isCalendarDate(q.endDate);
 
-
 export const ReportQuery = z
   .object({
     startDate: QueryDate.openapi({ type: "string", example: "2018-07-01" }),
@@ -232,7 +245,6 @@ export const ReportQuery = z
     path: ["endDate"],
     error: `The date range must not exceed ${REPORT_MAX_DAYS} days.`,
   });
-
 
 export const StoreDay = z
   .object({
@@ -254,7 +266,6 @@ export const StoreDay = z
   })
   .openapi("LoyaltyStoreDaySummary");
 
-
 export const ProductDay = z
   .object({
     date: z.string(),
@@ -271,14 +282,22 @@ export const ProductDay = z
   })
   .openapi("LoyaltyProductDaySummary");
 
-
 export const TokenRequest = z
   .object({
     grant_type: z.string().max(64).openapi({ example: "client_credentials" }),
     client_id: z
-      .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,15}$/).transform(Number)], {
-        error: "The client_id field must be a number.",
-      })
+      .union(
+        [
+          z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          z
+            .string()
+            .regex(/^\d{1,15}$/)
+            .transform(Number),
+        ],
+        {
+          error: "The client_id field must be a number.",
+        },
+      )
       .optional()
       .openapi({ type: "number", example: 1 }),
     client_secret: z.string().max(512).optional().openapi({ example: "ghVW0PVbKRRBCo8uRt..." }),
@@ -287,7 +306,6 @@ export const TokenRequest = z
     example: { grant_type: "client_credentials", client_id: 1, client_secret: "ghVW0PVbKRRBCo8uRt..." },
   });
 
-
 export const TokenResponse = z
   .object({
     token_type: z.literal("Bearer"),
@@ -295,4 +313,3 @@ export const TokenResponse = z
     access_token: z.string().openapi({ example: "yJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImp0aSI6Ij..." }),
   })
   .openapi("TokenResponse");
-

@@ -43,7 +43,8 @@ export const parkingEnvelope: Envelope = {
     const message = fieldMessages.length > 0 ? fieldMessages : e.message;
     return c.json({ statusCode: status, message, error: reasons[status] ?? "Error" }, status as 400);
   },
-  fieldErrors: (issues, input) => groupByField(issues, (issue, field) => (isMissing(issue, input) ? `${field} should not be empty` : validatorMessage(issue, field))),
+  fieldErrors: (issues, input) =>
+    groupByField(issues, (issue, field) => (isMissing(issue, input) ? `${field} should not be empty` : validatorMessage(issue, field))),
 };
 
 /** class-validator's wording for a schema violation. */

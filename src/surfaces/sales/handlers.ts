@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { NotFound } from "../../core/errors";
 import {
+  listClientTypes as clientTypesOf,
   createSalesClient,
   deleteSalesClient,
-  findSalesClient,
-  listClientTypes as clientTypesOf,
   listDocumentTypes as documentTypesOf,
+  findSalesClient,
   lookupReferences,
   pageClientSales,
   pageSalesClients,

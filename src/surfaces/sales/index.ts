@@ -1,17 +1,7 @@
 import { createSurface, sealSurface } from "../../http/surface";
 import { salesEnvelope } from "./envelope";
 import { formHook, validateClientForm, validateSaleForm } from "./forms";
-import {
-  createClient,
-  deleteClient,
-  getClient,
-  listClientSales,
-  listClients,
-  listClientTypes,
-  listDocumentTypes,
-  recordSale,
-  updateClient,
-} from "./handlers";
+import { createClient, deleteClient, getClient, listClientSales, listClients, listClientTypes, listDocumentTypes, recordSale, updateClient } from "./handlers";
 import {
   createClientRoute,
   deleteClientRoute,

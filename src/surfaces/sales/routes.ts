@@ -87,7 +87,7 @@ export const getClientRoute = route({
   method: "get",
   path: "/api/sales/clientes/{documento}",
   summary: "Get a client by document",
-  description: "A customer of another tenant, or a deleted one, is answered exactly like an absent one: 404 `{\"message\":\"client not found\"}`.",
+  description: 'A customer of another tenant, or a deleted one, is answered exactly like an absent one: 404 `{"message":"client not found"}`.',
   request: { params: DocumentoParam },
   responses: {
     200: clientResponse("The client with its client type and document type."),
@@ -102,7 +102,7 @@ export const createClientRoute = route({
   description:
     validation +
     " `documento` required, max 40, unique among the tenant's active customers (whatever surface registered them): " +
-    "\"The documento has already been taken.\"; two concurrent creates of one document give one 201 and one 422. " +
+    '"The documento has already been taken."; two concurrent creates of one document give one 201 and one 422. ' +
     "The customer's `document_type` is set to the catalogue code (CC, NIT, CE, PASAPORTE, OTRO) so the other surfaces see it. " +
     "`Location` is the new client's URL, or `redirect_to` when given (a same-origin relative path only: an absolute URL, `//host`, " +
     "a backslash or control characters are refused with 422 `The redirect_to field format is invalid.` and nothing is created, so it can never be an open redirect). " +
@@ -125,7 +125,7 @@ export const updateClientRoute = route({
   description:
     validation +
     " A full update: `nombre`, `id_tipo_cliente` and `id_tipo_documento` are required as on create; an omitted `direccion`/`telefono`/`correo` " +
-    "is left as it is, `null` (or \"\") clears it. The document is the key and cannot change: a body whose `documento` differs from the path " +
+    'is left as it is, `null` (or "") clears it. The document is the key and cannot change: a body whose `documento` differs from the path ' +
     "gets 422 `The documento field cannot be changed.` and nothing is written (repeating the same document is accepted). " +
     "An absent client is 404 before any validation, as Laravel's route-model binding answers.",
   request: { params: DocumentoParam, body: jsonBody(UpdateClientBody) },
@@ -184,7 +184,15 @@ export const recordSaleRoute = route({
         "application/json": {
           schema: wrapped(Venta),
           example: {
-            data: { id: 1, documento: "1234567890", apartamento: "Torre 2 - 704", monto: 35000000000, tipo: "venta", fecha: "2024-01-15", created_at: "2024-01-15T10:30:00.000000Z" },
+            data: {
+              id: 1,
+              documento: "1234567890",
+              apartamento: "Torre 2 - 704",
+              monto: 35000000000,
+              tipo: "venta",
+              fecha: "2024-01-15",
+              created_at: "2024-01-15T10:30:00.000000Z",
+            },
           },
         },
       },
@@ -209,7 +217,12 @@ export const listClientTypesRoute = route({
       content: {
         "application/json": {
           schema: wrapped(TipoCliente.array()),
-          example: { data: [{ id_tipo_cliente: 1, nombre: "Persona Natural" }, { id_tipo_cliente: 2, nombre: "Persona Jurídica" }] },
+          example: {
+            data: [
+              { id_tipo_cliente: 1, nombre: "Persona Natural" },
+              { id_tipo_cliente: 2, nombre: "Persona Jurídica" },
+            ],
+          },
         },
       },
     },

@@ -9,7 +9,15 @@ import { saleKinds } from "../../core/sales";
 
 /** A catalogue id: a JSON integer or a string of digits (what an HTML form posts); anything else fails `exists`. */
 const catalogueId = (example: number) =>
-  z.union([z.int().positive(), z.string().regex(/^\d{1,9}$/).transform(Number)]).openapi({ type: "integer", example });
+  z
+    .union([
+      z.int().positive(),
+      z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number),
+    ])
+    .openapi({ type: "integer", example });
 
 const optionalText = (max: number, example: string) => z.string().trim().max(max).nullable().optional().openapi({ example });
 
@@ -39,16 +47,11 @@ export const CreateClientBody = z
     ...clientFields,
     documento: z.string().trim().min(1).max(40).openapi({ example: "1234567890" }),
     ...contactFields,
-    redirect_to: z
-      .string()
-      .max(2048)
-      .nullable()
-      .optional()
-      .openapi({
-        description:
-          "Where the web interface goes after creating. Honoured only as a same-origin relative path (`/…`, not `//…`, no scheme, no backslash or control characters): it is then returned as the `Location` header. Anything else is refused with 422 and nothing is created. Never stored.",
-        example: "/ventas/nueva",
-      }),
+    redirect_to: z.string().max(2048).nullable().optional().openapi({
+      description:
+        "Where the web interface goes after creating. Honoured only as a same-origin relative path (`/…`, not `//…`, no scheme, no backslash or control characters): it is then returned as the `Location` header. Anything else is refused with 422 and nothing is created. Never stored.",
+      example: "/ventas/nueva",
+    }),
   })
   .openapi("CreateCliente");
 
@@ -169,6 +172,9 @@ export const wrapped = <T extends z.ZodType>(schema: T) => z.object({ data: sche
 export const SalesError = z
   .object({
     message: z.string().openapi({ example: "The documento has already been taken." }),
-    errors: z.record(z.string(), z.array(z.string())).optional().openapi({ example: { documento: ["The documento has already been taken."] } }),
+    errors: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .openapi({ example: { documento: ["The documento has already been taken."] } }),
   })
   .openapi("SalesError");
