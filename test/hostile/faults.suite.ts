@@ -95,7 +95,7 @@ describe("lock and storage faults", () => {
     expect(results.filter((r) => r.status === 201).length).toBeLessThanOrEqual(1);
     // Retry the refused taps until each gets its answer (a crashed holder's lease runs out by itself).
     const answers = results.filter((r) => r.status < 300);
-    for (const res of results.filter((r) => r.status >= 300)) answers.push(await tap());
+    for (const _res of results.filter((r) => r.status >= 300)) answers.push(await tap());
     expect(answers.every((r) => r.status < 300)).toBe(true);
     expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
     expect(answers.filter((r) => r.status === 201).length).toBe(1);

@@ -53,7 +53,7 @@ function failuresIn(suite: RunnerTestSuite | undefined): number {
   return failed;
 }
 
-afterAll(({}, suite) => {
+afterAll((_context, suite) => {
   vi.restoreAllMocks();
   summary.failures = failuresIn(suite as RunnerTestSuite);
   print(`hostile-suite summary ${JSON.stringify(summary)}`);

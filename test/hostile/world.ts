@@ -35,7 +35,7 @@ export function fresh(): number {
 /** Letters only, so it cannot appear by accident inside numbers, dates or ids. */
 export function marker(): string {
   const letters = "bcdfghjklmnpqrstvwxz";
-  return "mk" + Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => letters[b % letters.length]).join("");
+  return `mk${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => letters[b % letters.length]).join("")}`;
 }
 
 /** Identifiers shaped like real ones, unique in the run (`prefix` keeps sets apart). */

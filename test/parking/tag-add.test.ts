@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, cost, countRows, newTenant, type TestTenant } from "../helpers";
+import { call, cost, newTenant, type TestTenant } from "../helpers";
 import { countCards } from "../registry";
 import { addCustomer, listTags, paths, seedCustomer } from "./helpers";
 

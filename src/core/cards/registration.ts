@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { bound, prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";

@@ -245,7 +245,7 @@ export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c
   }
 
   const principal = clientId === undefined || clientSecret === undefined ? null : await verifyClientSecret(c.get("db"), clientId, clientSecret);
-  if (!principal || principal.kind !== "partner") {
+  if (principal?.kind !== "partner") {
     await enforceRateLimitFailOpen(c, failureRule);
     if (basic) c.header("WWW-Authenticate", 'Basic realm="ficha"');
     throw oauthError(401, "invalid_client", "Client authentication failed");

@@ -17,6 +17,7 @@ import { CreateClientBody, SaleBody, UpdateClientBody } from "./schemas";
 export const UNKNOWN_CLIENT = "The selected documento is invalid.";
 
 /** Same-origin relative paths only: "/x", never "//host", "/\host", a scheme, whitespace or control characters (URL parsers strip tabs). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point of this pattern.
 const RELATIVE_PATH = /^\/(?![/\\])[^\\\s\x00-\x1f\x7f]*$/;
 
 type Mode = { kind: "create" } | { kind: "update"; documento: string };

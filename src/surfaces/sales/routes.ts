@@ -160,7 +160,7 @@ export const listClientSalesRoute = route({
   path: "/api/sales/clientes/{documento}/ventas",
   tags: ["Sales: ventas"],
   summary: "List a client's sales and separations",
-  description: "In recording order. " + pagination,
+  description: `In recording order. ${pagination}`,
   request: { params: DocumentoParam, query: PageQuery },
   responses: {
     200: { description: "One page of the client's sales.", content: { "application/json": { schema: paginated(Venta, "VentaPage") } } },
