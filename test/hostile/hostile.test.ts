@@ -53,7 +53,8 @@ function failuresIn(suite: RunnerTestSuite | undefined): number {
   return failed;
 }
 
-afterAll((_context, suite) => {
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads a hook's first parameter as a fixture pattern and wants it destructured.
+afterAll(({}, suite) => {
   vi.restoreAllMocks();
   summary.failures = failuresIn(suite as RunnerTestSuite);
   print(`hostile-suite summary ${JSON.stringify(summary)}`);
