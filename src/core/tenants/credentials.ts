@@ -1,4 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { bound, prepared, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { type CredentialKind, credentials } from "../../db/schema";
 
@@ -64,10 +65,22 @@ export async function verifyClientSecret(db: Db, clientId: number, secret: strin
 
 /** True when the credential still exists, is live and belongs to the tenant (checked on every Bearer call). */
 export async function isCredentialLive(db: Db, credentialId: number, tenantId: number): Promise<boolean> {
-  const row = await db
+  const [live] = await runBatch(db, [bound(liveCredential(db), { credentialId, tenantId })]);
+  return live.length > 0;
+}
+
+/** Built once per isolate: every Bearer call runs it. */
+const liveCredential = prepared((db) =>
+  db
     .select({ id: credentials.id })
     .from(credentials)
-    .where(and(eq(credentials.id, credentialId), eq(credentials.tenantId, tenantId), eq(credentials.kind, "partner"), isNull(credentials.revokedAt)))
-    .get();
-  return row !== undefined;
-}
+    .where(
+      and(
+        eq(credentials.id, sql.placeholder("credentialId")),
+        eq(credentials.tenantId, sql.placeholder("tenantId")),
+        eq(credentials.kind, "partner"),
+        isNull(credentials.revokedAt),
+      ),
+    )
+    .prepare(),
+);
