@@ -65,7 +65,6 @@ const laravelMessages: Record<number, string> = {
   401: "Unauthenticated.",
   403: "This action is unauthorized.",
   404: "Not Found",
-  405: "Method Not Allowed",
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
@@ -74,10 +73,16 @@ const laravelMessages: Record<number, string> = {
   503: "Service Unavailable",
 };
 
+/** Laravel's router's 405 sentence: "The GET method is not supported for route api/x. Supported methods: POST." */
+function methodNotSupported(details: Record<string, unknown>): string {
+  const route = String(details.path).replace(/^\/+/, "");
+  return `The ${details.method} method is not supported for route ${route}. Supported methods: ${(details.allow as string[]).join(", ")}.`;
+}
+
 /**
  * The envelope of a Laravel API: `{message, errors:{field:[msg]}}` on 422 (a body that
  * is not JSON is a 422 too, never a 500), `{message}` otherwise with Laravel's message for
- * the status, or the error's own where the surface passes `useOwnMessage` (an unrouted
+ * the status (a 405 with its router's sentence naming the supported methods), or the error's own where the surface passes `useOwnMessage` (an unrouted
  * path keeps Laravel's "Not Found"). `words` says how the surface words the core's errors.
  */
 export function laravelEnvelope(options: { words: Words; useOwnMessage?: (status: number) => boolean }): Envelope {
@@ -90,6 +95,7 @@ export function laravelEnvelope(options: { words: Words; useOwnMessage?: (status
         const errors = Object.keys(e.fields).length > 0 ? e.fields : { body: ["The request body must be a valid JSON object."] };
         return c.json({ message: laravelSummary(errors), errors }, 422);
       }
+      if (e.code === "method_not_allowed") return c.json({ message: methodNotSupported(e.details) }, 405);
       const own = options.useOwnMessage?.(status) && !e.details.unrouted;
       const message = own ? e.message : (laravelMessages[status] ?? e.message);
       return c.json({ message }, status as 400);

@@ -37,6 +37,21 @@ export function errorResponses<Status extends number>(
 }
 
 /**
+ * The 405 a surface answers when a path of its operations is called with a method that
+ * path does not serve: in the surface's error schema (`example`: its body), with `Allow`.
+ * Declared once per surface, in its route defaults, so every operation shows it.
+ */
+export function methodNotAllowedResponse(schema: z.ZodType, example: unknown) {
+  return {
+    405: {
+      description: "This operation's path called with a method it does not serve; `Allow` lists the methods it serves (RFC 9110).",
+      headers: { Allow: { description: "The path's methods (HEAD with GET).", schema: { type: "string" as const, example: "GET, HEAD" } } },
+      content: { "application/json": { schema, example } },
+    },
+  };
+}
+
+/**
  * A surface's route definer: the defaults every operation of the surface shares (tags,
  * security scheme, auth middleware, the error responses it can always give) are declared
  * once; an operation adds its own (and may override tags, security and middleware, e.g.

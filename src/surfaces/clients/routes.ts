@@ -1,13 +1,16 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody, jsonContent } from "../../http/openapi";
-import { clientsErrors } from "./envelope";
+import { defineRoutes, jsonBody, jsonContent, methodNotAllowedResponse } from "../../http/openapi";
+import { ClientesError, clientsErrors } from "./envelope";
 import { ClienteDeleted, ClientePage, ClienteRequest, ClienteResponse, ClienteUpdateRequest, IdParam, MAX_PAGE_SIZE, PageQuery } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Clients: field-service clients"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: clientsErrors({ 401: "Missing, invalid or expired token." }),
+  errors: {
+    ...clientsErrors({ 401: "Missing, invalid or expired token." }),
+    ...methodNotAllowedResponse(ClientesError, { success: false, code: 405, message: "Método no permitido", data: null }),
+  },
 });
 
 const envelopeNote =

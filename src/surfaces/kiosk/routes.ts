@@ -1,12 +1,15 @@
 import { VLT_DESTINATION_CACHE_MS } from "../../core/tenants/tenants";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { kioskErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { KioskError, kioskErrors } from "./envelope";
 import { limitPerClientIp, requireSecretHeader } from "./handlers";
 import { LobbyAuthenticateBody, LobbyClient, RegisterBody, RegisterResult } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Kiosk (VLT)"],
-  errors: kioskErrors({ 413: "Body larger than MAX_BODY_BYTES.", 415: "Content type is not JSON.", 500: "Internal error." }),
+  errors: {
+    ...kioskErrors({ 413: "Body larger than MAX_BODY_BYTES.", 415: "Content type is not JSON.", 500: "Internal error." }),
+    ...methodNotAllowedResponse(KioskError, { message: "The GET method is not supported for route api/clientes/register. Supported methods: POST." }),
+  },
 });
 
 export const registerRoute = route({

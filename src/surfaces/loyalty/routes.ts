@@ -2,8 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { HISTORY_PAGE_SIZE, OPEN_LOTS_LIMIT, RANGE_QUERY_LIMIT } from "../../core/ledger/queries";
 import { REPORT_MAX_DAYS, REPORT_ROW_LIMIT } from "../../core/reports/summaries";
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { loyaltyErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { LoyaltyError, loyaltyErrors } from "./envelope";
 import {
   ByCodeQuery,
   ByCustomerQuery,
@@ -32,7 +32,11 @@ const route = defineRoutes({
   tags: ["Loyalty: transacciones"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: loyaltyErrors({ 401: "Missing, invalid or revoked token (Unauthenticated)." }),
+  errors: {
+    ...loyaltyErrors({ 401: "Missing, invalid or revoked token (Unauthenticated)." }),
+    // Seed 003: "405 The method is not implemented".
+    ...methodNotAllowedResponse(LoyaltyError, { code: 405, status: "error", message: "Method Not Allowed", warning: [], error: [] }),
+  },
 });
 
 const writeErrors = loyaltyErrors({

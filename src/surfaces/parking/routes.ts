@@ -1,13 +1,16 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { parkingErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { ParkingError, parkingErrors } from "./envelope";
 import { AddCustomerBody, AddCustomerResponse, AddTagsResponse, CancelTagsResponse, ListTagsBody, MAX_TAGS_PER_REQUEST, TagList, TagsBody } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Parking: customers and vehicle tags"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: parkingErrors({ 401: "Missing, bad or revoked token.", 413: "Body too large.", 415: "Content type is not JSON." }),
+  errors: {
+    ...parkingErrors({ 401: "Missing, bad or revoked token.", 413: "Body too large.", 415: "Content type is not JSON." }),
+    ...methodNotAllowedResponse(ParkingError, { statusCode: 405, message: "Method Not Allowed", error: "Method Not Allowed" }),
+  },
 });
 
 const common = [

@@ -60,7 +60,8 @@ export function pageRequest(query: { page?: number; per_page?: number }): PageRe
 /** Laravel's paginated resource collection: `{data, links, meta}` with absolute links on the request's own URL. */
 export function renderPage<T, R>(c: Context<AppEnv>, request: PageRequest, page: Page<T>, render: (item: T) => R) {
   const url = new URL(c.req.url);
-  const path = `${url.origin}${url.pathname}`;
+  // Laravel's `$request->url()`: without trailing slashes, however the path was called.
+  const path = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   const lastPage = Math.max(1, Math.ceil(page.total / request.perPage));
   const link = (n: number) => `${path}?page=${n}${request.perPageGiven ? `&per_page=${request.perPage}` : ""}`;
   const empty = page.items.length === 0;

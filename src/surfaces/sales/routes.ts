@@ -1,5 +1,5 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
 import { salesErrors } from "./envelope";
 import {
   Cliente,
@@ -8,6 +8,7 @@ import {
   PageQuery,
   paginated,
   SaleBody,
+  SalesError,
   TipoCliente,
   TipoDocumento,
   UpdateClientBody,
@@ -19,7 +20,10 @@ const route = defineRoutes({
   tags: ["Sales: clientes"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: salesErrors({ 401: "Missing, invalid or revoked token." }),
+  errors: {
+    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
+    ...methodNotAllowedResponse(SalesError, { message: "The PATCH method is not supported for route api/sales/ventas. Supported methods: POST." }),
+  },
 });
 
 const clientExample = {
