@@ -1,6 +1,55 @@
-import type { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldErrors } from "../core/errors";
 import { type Envelope, explain, groupByField, isMissing, type Words } from "./envelope";
+
+/** What PHP's FILTER_VALIDATE_INT reads as an integer: optional spaces and sign, no leading zeros. */
+const PHP_INTEGER = /^\s*[+-]?(0|[1-9]\d*)\s*$/;
+
+/**
+ * Laravel's `integer` rule: a JSON integer, or a string PHP reads as one ("71"), which
+ * reaches `schema` (and storage) as the number. Anything else reaches `schema` as sent and
+ * fails there ("must be an integer").
+ */
+export function laravelInteger<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (typeof value === "string" && PHP_INTEGER.test(value) ? Number(value) : value), schema);
+}
+
+/** The values Laravel's `boolean` rule accepts besides true and false, and what they mean. */
+const laravelBooleans = new Map<unknown, boolean>([
+  [1, true],
+  [0, false],
+  ["1", true],
+  ["0", false],
+]);
+
+/** Laravel's `boolean` rule: true, false, 1, 0, "1" and "0", stored as true or false; anything else fails. */
+export const laravelBoolean = () => z.preprocess((value) => laravelBooleans.get(value) ?? value, z.boolean());
+
+/** Pages above this are served as page 1, like what PHP cannot read as an integer. */
+export const MAX_PAGE = 1_000_000_000;
+
+/**
+ * Laravel's paginator reads `page` leniently: an integer of at least 1 (as PHP's
+ * FILTER_VALIDATE_INT reads it) is that page; anything else (absent, 0, negative, a
+ * fraction, a word, a list) is page 1, never an error.
+ */
+export function laravelPage(value: unknown): number {
+  const page = typeof value === "string" && PHP_INTEGER.test(value) ? Number(value) : Number.NaN;
+  return page >= 1 && page <= MAX_PAGE ? page : 1;
+}
+
+/** A `page` query parameter as Laravel's paginator reads it (see `laravelPage`). */
+export const laravelPageParam = (description: string) =>
+  z
+    .unknown()
+    .transform(laravelPage)
+    .openapi({
+      param: { name: "page", in: "query" },
+      type: "integer",
+      default: 1,
+      example: 1,
+      description: `${description} Read as Laravel's paginator reads it: 0, a negative or an unparsable value (or one above ${MAX_PAGE}) serves page 1.`,
+    });
 
 /**
  * Laravel's validation messages ("The dni field must not be greater than 20
