@@ -21,7 +21,7 @@ describe("GET /openapi.json (clients operations)", () => {
     }
     expect(Object.keys(operations.post.responses).sort()).toEqual(["201", "400", "401", "405", "409", "413", "415", "422"]);
     expect(Object.keys(operations.put.responses).sort()).toEqual(["200", "400", "401", "404", "405", "409", "413", "415", "422"]);
-    expect(operations.get.description).toContain("size above 100 is served as 100");
+    expect(operations.get.description).toContain("honoured as asked up to 2000 (Spring Data's default maximum page size), a larger one is served as 2000");
     expect(operations.put.description).toContain("cannot be cleared");
     expect(doc.components.schemas.ClienteRequest.example).toEqual(seedClient);
     expect(doc.components.schemas.ClienteRequest.required.sort()).toEqual(["codigoCliente", "nombre", "numeroDocumento", "tipoCliente", "tipoDocumento"]);

@@ -91,11 +91,16 @@ export const deleteClient: RouteHandler<typeof deleteClientRoute, AppEnv> = asyn
   return c.json({ success: true as const, code: 200 as const, message: "Cliente eliminado correctamente" as const, data: null }, 200);
 };
 
-/** The profile fields present in a body (undefined leaves a stored value alone; null clears it). */
+/**
+ * The profile fields present in a body (undefined leaves a stored value alone; null clears
+ * it). `nombre` is the whole name, so it replaces the surnames other surfaces keep apart.
+ */
 function profileOf(body: ClientBody): Profile {
+  const surnames = body.nombre === undefined ? {} : { lastName: null, paternalSurname: null, maternalSurname: null };
   return {
     clientType: body.tipoCliente,
     name: body.nombre,
+    ...surnames,
     address: body.direccion,
     phone: body.telefono,
     email: body.email,
