@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { DomainError, type FieldErrors } from "../core/errors";
+import type { AppEnv } from "./app-env";
 import { type Envelope, explain, groupByField, isMissing, type Words } from "./envelope";
+import { RequestError } from "./errors";
 
 /** What PHP's FILTER_VALIDATE_INT reads as an integer: optional spaces and sign, no leading zeros. */
 const PHP_INTEGER = /^\s*[+-]?(0|[1-9]\d*)\s*$/;
@@ -25,6 +28,49 @@ const laravelBooleans = new Map<unknown, boolean>([
 /** Laravel's `boolean` rule: true, false, 1, 0, "1" and "0", stored as true or false; anything else fails. */
 export const laravelBoolean = () => z.preprocess((value) => laravelBooleans.get(value) ?? value, z.boolean());
 
+const FORM = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+
+/**
+ * Laravel reads an HTML form's fields as it reads a JSON body's, through the same rules
+ * and messages. This route middleware turns a url-encoded or multipart body into the JSON
+ * object PHP would build from it, so the route's JSON validation serves both: a repeated
+ * field keeps its last value, `a[]` fields make a list and `a[k]` an object (one level), and
+ * an uploaded file is no text (`{}`: the string rules refuse it).
+ */
+export const formAsJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (FORM.test(c.req.header("content-type") ?? "")) {
+    let form: FormData;
+    try {
+      form = await c.req.raw.formData();
+    } catch {
+      throw new RequestError("malformed_body", "Malformed request body");
+    }
+    const fields: Record<string, unknown> = {};
+    form.forEach((entry, key) => {
+      const value = typeof entry === "string" ? entry : {};
+      const open = key.indexOf("[");
+      if (open <= 0 || !key.endsWith("]")) {
+        fields[key] = value;
+        return;
+      }
+      const name = key.slice(0, open);
+      const inner = key.slice(open + 1, -1);
+      if (inner === "") {
+        const list = Array.isArray(fields[name]) ? (fields[name] as unknown[]) : [];
+        fields[name] = [...list, value];
+      } else {
+        const object = typeof fields[name] === "object" && fields[name] !== null && !Array.isArray(fields[name]) ? fields[name] : {};
+        fields[name] = { ...(object as object), [inner]: value };
+      }
+    });
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", "application/json");
+    headers.delete("content-length");
+    c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: JSON.stringify(fields) });
+  }
+  await next();
+};
+
 /** Pages above this are served as page 1, like what PHP cannot read as an integer. */
 export const MAX_PAGE = 1_000_000_000;
 
@@ -42,6 +88,7 @@ export function laravelPage(value: unknown): number {
 export const laravelPageParam = (description: string) =>
   z
     .unknown()
+    .optional()
     .transform(laravelPage)
     .openapi({
       param: { name: "page", in: "query" },

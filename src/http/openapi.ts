@@ -12,6 +12,20 @@ export function jsonBody<S extends z.ZodType>(schema: S, example?: unknown) {
   return { content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } }, required: true };
 }
 
+/**
+ * A required body a Laravel back end reads from JSON or from an HTML form
+ * (url-encoded or multipart) alike: the form media types name the same schema component
+ * (`component`), and the route's `formAsJson` middleware hands a form to the JSON validation.
+ */
+export function jsonOrFormBody<S extends z.ZodType>(schema: S, component: string) {
+  const sameFields = { schema: { $ref: `#/components/schemas/${component}` } };
+  // Typed as the JSON body it is by the time it is validated: the handler reads `valid("json")`.
+  return {
+    content: { "application/json": { schema }, "application/x-www-form-urlencoded": sameFields, "multipart/form-data": sameFields },
+    required: true,
+  } as unknown as ReturnType<typeof jsonBody<S>>;
+}
+
 /** A JSON response body. */
 export function jsonContent<S extends z.ZodType>(schema: S) {
   return { content: { "application/json": { schema } } };

@@ -90,12 +90,12 @@ function covers(prefix: string, path: string): boolean {
 }
 
 /**
- * Refuses a JSON or form body that is not valid UTF-8 as malformed: decoding it leniently
- * would store U+FFFD in place of what the client sent. Reads a clone, so the body stays
- * unread for the validators.
+ * Refuses a JSON or form body (url-encoded or multipart: no route takes binary uploads)
+ * that is not valid UTF-8 as malformed: decoding it leniently would store U+FFFD in place
+ * of what the client sent. Reads a clone, so the body stays unread for the validators.
  */
 const requireUtf8: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.raw.body && /json|x-www-form-urlencoded/i.test(c.req.header("content-type") ?? "")) {
+  if (c.req.raw.body && /json|x-www-form-urlencoded|multipart\/form-data/i.test(c.req.header("content-type") ?? "")) {
     try {
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.raw.clone().arrayBuffer());
     } catch {

@@ -373,10 +373,19 @@ describe("GET /api/sales/clientes", () => {
     });
   });
 
+  it.each(["page=0", "page=-1", "page=abc", "page=1.5", "page=", "page[]=2", "page=99999999999"])(
+    "serves ?%s as page 1, as Laravel's paginator does",
+    async (query) => {
+      const t = await newTenant();
+      await createClient(t);
+      const res = await call("GET", `${clientes}?${query}`, { headers: t.auth });
+      expect(res.status).toBe(200);
+      expect(res.body.meta).toMatchObject({ current_page: 1, from: 1, to: 1, total: 1 });
+      expect(res.body.links).toMatchObject({ prev: null, next: null });
+    },
+  );
+
   it.each([
-    ["page=0", { page: ["The page field must be at least 1."] }],
-    ["page=abc", { page: ["The page field format is invalid."] }],
-    ["page=-1", { page: ["The page field format is invalid."] }],
     ["per_page=0", { per_page: ["The per_page field must be at least 1."] }],
     ["per_page=101", { per_page: ["The per_page field must not be greater than 100."] }],
   ])("refuses ?%s", async (query, errors) => {

@@ -50,9 +50,9 @@ export interface PageRequest {
   limit: number;
 }
 
-/** The page a query asks for (defaults: page 1, 15 per page). */
-export function pageRequest(query: { page?: number; per_page?: number }): PageRequest {
-  const page = query.page ?? 1;
+/** The page a query asks for (defaults: page 1, 15 per page; `page` already read as Laravel's paginator reads it). */
+export function pageRequest(query: { page: number; per_page?: number }): PageRequest {
+  const page = query.page;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   return { page, perPage, perPageGiven: query.per_page !== undefined, offset: (page - 1) * perPage, limit: perPage };
 }
