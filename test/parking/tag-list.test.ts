@@ -19,6 +19,20 @@ describe("POST /api/v3/business/tag/list", () => {
     expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 0 });
   });
 
+  it('takes the seed\'s request template, `"customerId": 0`, as no customerId', async () => {
+    const t = await newTenant();
+    await addCustomer(t);
+    const res = await call("POST", "/api/v3/business/tag/list", {
+      rawBody: `{
+"customerId": 0,
+"refId": "AAAABBB0001"
+}`,
+      headers: { ...t.auth, "content-type": "application/json" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([{ id: expect.any(Number), code: "O202020", plate: "JPKJ21" }]);
+  });
+
   it("lists active tags oldest first, and accepts a matching customerId", async () => {
     const t = await newTenant();
     const id = await addCustomer(t, {
@@ -83,7 +97,7 @@ describe("POST /api/v3/business/tag/list", () => {
       [{}, ["refId should not be empty"]],
       [{ customerId: "1", refId: 5 }, ["customerId must be an integer number", "refId must be a string"]],
       [{ customerId: 1.5, refId: "A" }, ["customerId must be an integer number"]],
-      [{ customerId: 0, refId: "A" }, ["customerId must be a positive number"]],
+      [{ customerId: -1, refId: "A" }, ["customerId must be a positive number"]],
       [{ refId: "r".repeat(65) }, ["refId must be shorter than or equal to 64 characters"]],
     ];
     for (const [body, message] of cases) {

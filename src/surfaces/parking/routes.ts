@@ -21,6 +21,7 @@ const common = [
 ].join(" ");
 
 const refRule =
+  '`customer.id` 0 or null is not given (the seed\'s request templates send `"id": 0`). ' +
   "If `customer.id` is given and is not the id of the customer `customer.refId` names -> 400, nothing written " +
   "(the id of a customer an operator merged into another names that other one).";
 
@@ -54,7 +55,8 @@ export const listTagsRoute = route({
   summary: "Get All Tags",
   description: [
     "The customer's active tags, oldest first (cancelled tags are not listed); answers 200.",
-    "Unknown `refId` -> 404. If `customerId` is given and is not the id of the customer `refId` names -> 400.",
+    'Unknown `refId` -> 404. `customerId` 0 or null is not given (the seed\'s request template sends `"customerId": 0`);',
+    "if it is given and is not the id of the customer `refId` names -> 400.",
     common,
   ].join(" "),
   request: { body: jsonBody(ListTagsBody) },
