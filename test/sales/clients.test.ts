@@ -614,3 +614,34 @@ describe("DELETE /api/sales/clientes/{documento}", () => {
     expect(await activeCustomers(t.id)).toBe(remaining);
   });
 });
+
+describe("GET /api/sales/clientes/{documento} of a customer registered with separate surnames", () => {
+  it("answers `nombre` as the full name, and takes a `nombre` written here as the whole name", async () => {
+    const t = await newTenant();
+    expect(
+      (await call("PUT", "/admin/settings/vlt-destination", { headers: { authorization: "Bearer test-admin-token" }, body: { tenantId: t.id } })).status,
+    ).toBe(200);
+    const kiosk = await call("POST", "/api/clientes/register", {
+      headers: { "cf-connecting-ip": "203.0.113.40" },
+      body: {
+        tipoDocumento: 1,
+        dni: "74658993",
+        nombre: "Brandon",
+        apellidoPaterno: "Mamani",
+        apellidoMaterno: "Ayala",
+        codigoClienteVLT: 70,
+        correo: "cliente70@gmail.com",
+        enviarWhatsApp: true,
+        enviarCorreo: true,
+        enviarSms: true,
+        tarjeta: "A0C2BBCA",
+      },
+    });
+    expect(kiosk.status).toBe(201);
+    expect((await call("GET", path("74658993"), { headers: t.auth })).body.data.nombre).toBe("Brandon Mamani Ayala");
+    expect((await call("GET", clientes, { headers: t.auth })).body.data.map((c: { nombre: string }) => c.nombre)).toEqual(["Brandon Mamani Ayala"]);
+    const renamed = await call("PUT", path("74658993"), { headers: t.auth, body: { nombre: "Brandon Mamani", id_tipo_cliente: 1, id_tipo_documento: 1 } });
+    expect(renamed.body.data.nombre).toBe("Brandon Mamani");
+    expect((await call("GET", `/api/clientes/${kiosk.body.id}`, { headers: t.auth })).body.nombre).toBe("Brandon Mamani");
+  });
+});

@@ -8,6 +8,7 @@ import {
   type Profile,
   pageCustomers,
   updateCustomer,
+  wholeName,
 } from "../../core/registry/customers";
 import { normalise } from "../../core/registry/identifiers";
 import type { AppEnv } from "../../http/app-env";
@@ -96,11 +97,9 @@ export const deleteClient: RouteHandler<typeof deleteClientRoute, AppEnv> = asyn
  * it). `nombre` is the whole name, so it replaces the surnames other surfaces keep apart.
  */
 function profileOf(body: ClientBody): Profile {
-  const surnames = body.nombre === undefined ? {} : { lastName: null, paternalSurname: null, maternalSurname: null };
   return {
+    ...(body.nombre === undefined ? {} : wholeName(body.nombre)),
     clientType: body.tipoCliente,
-    name: body.nombre,
-    ...surnames,
     address: body.direccion,
     phone: body.telefono,
     email: body.email,

@@ -1,13 +1,5 @@
-import { type CustomerRecord, documentOf, firstValue } from "../../core/registry/customers";
+import { type CustomerRecord, documentOf, firstValue, fullName } from "../../core/registry/customers";
 import { type ClientType, clientDocumentType } from "./schemas";
-
-/**
- * The contract's `nombre`, "full name (individual) or company name": a customer registered
- * with its surnames apart (kiosk, parking) reads as "Brandon Mamani Ayala".
- */
-function fullName(customer: CustomerRecord): string | null {
-  return [customer.name, customer.lastName].filter(Boolean).join(" ") || null;
-}
 
 /** A customer as a ClienteResponse, in the contract's field order. */
 export function renderClient(customer: CustomerRecord) {
@@ -15,6 +7,7 @@ export function renderClient(customer: CustomerRecord) {
   return {
     id: customer.id,
     tipoCliente: customer.clientType as ClientType | null,
+    // "Full name (individual) or company name".
     nombre: fullName(customer),
     tipoDocumento: clientDocumentType(document?.type ?? null),
     codigoCliente: firstValue(customer.identity, "client_code"),

@@ -33,7 +33,12 @@ const email = z
 
 /** Fields shared by create and update, in the seed's rule order (the order errors are listed in). */
 const clientFields = {
-  nombre: z.string().trim().min(1).max(150).openapi({ example: "Juan Pérez" }),
+  nombre: z
+    .string()
+    .trim()
+    .min(1)
+    .max(150)
+    .openapi({ description: "The whole name: it replaces the surnames other surfaces keep apart.", example: "Juan Pérez" }),
   id_tipo_cliente: catalogueId(1),
   id_tipo_documento: catalogueId(1),
 };
@@ -116,7 +121,10 @@ export const TipoDocumento = z
 export const Cliente = z
   .object({
     documento: z.string().openapi({ example: "1234567890" }),
-    nombre: z.string().nullable().openapi({ example: "Juan Pérez" }),
+    nombre: z.string().nullable().openapi({
+      description: 'Full name or company name: a customer registered with separate surnames (kiosk, parking) reads as one name ("Brandon Mamani Ayala").',
+      example: "Juan Pérez",
+    }),
     id_tipo_cliente: z.int().nullable().openapi({ example: 1 }),
     id_tipo_documento: z.int().nullable().openapi({ example: 1 }),
     direccion: z.string().nullable().openapi({ example: "Calle 123 #45-67, Bogotá" }),
