@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admin, call, newTenant } from "../helpers";
+import { seedExample } from "../kiosk/support";
 import { createClient, person } from "./fixtures";
 
 describe("clients and the kiosk share one registry", () => {
@@ -27,29 +28,10 @@ describe("clients and the kiosk share one registry", () => {
 });
 
 describe("GET /api/clientes/{id} of a customer registered with separate surnames", () => {
-  const seedRegistration = {
-    tipoDocumento: 1,
-    dni: "74658993",
-    nombre: "Brandon",
-    apellidoPaterno: "Mamani",
-    apellidoMaterno: "Ayala",
-    fechaNacimiento: "1995-04-23T13:47:04.200Z",
-    direccion: "Av. Bolognesi 123",
-    telefono: "928570056",
-    ubigeo: "230101",
-    sexo: 1,
-    codigoClienteVLT: 70,
-    correo: "cliente70@gmail.com",
-    enviarWhatsApp: true,
-    enviarCorreo: true,
-    enviarSms: true,
-    tarjeta: "A0C2BBCA",
-  };
-
   it('answers `nombre` as the full name: the kiosk seed\'s player is "Brandon Mamani Ayala", the parking seed\'s "John Doe"', async () => {
     const t = await newTenant();
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
-    const kiosk = await call("POST", "/api/clientes/register", { body: seedRegistration, headers: { "cf-connecting-ip": "203.0.113.10" } });
+    const kiosk = await call("POST", "/api/clientes/register", { body: seedExample, headers: { "cf-connecting-ip": "203.0.113.10" } });
     const parking = await call("POST", "/api/v3/business/customer/add", {
       headers: t.auth,
       body: { email: "customer@example.com", phone: "+56975880800", name: "John", lastname: "Doe", isUnlimited: true, refId: "AAAABBB0001", tags: [] },
@@ -66,14 +48,14 @@ describe("GET /api/clientes/{id} of a customer registered with separate surnames
   it("takes a `nombre` written here as the whole name: the surnames kept apart are replaced, never appended twice", async () => {
     const t = await newTenant();
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
-    const kiosk = await call("POST", "/api/clientes/register", { body: seedRegistration, headers: { "cf-connecting-ip": "203.0.113.11" } });
+    const kiosk = await call("POST", "/api/clientes/register", { body: seedExample, headers: { "cf-connecting-ip": "203.0.113.11" } });
     const renamed = await call("PUT", `/api/clientes/${kiosk.body.id}`, { headers: t.auth, body: { nombre: "Brandon Mamani Ayala de Soto" } });
     expect(renamed.body.nombre).toBe("Brandon Mamani Ayala de Soto");
     const lobby = await call("POST", "/api/lobby/authenticate", { headers: { "x-client-secret": t.kiosk.clientSecret }, body: { cardIdentifier: "A0C2BBCA" } });
     expect(lobby.body).toMatchObject({ nombre: "Brandon Mamani Ayala de Soto", apellidoPaterno: null, apellidoMaterno: null });
     // A change that leaves `nombre` alone keeps the surnames.
     const other = await call("POST", "/api/clientes/register", {
-      body: { ...seedRegistration, dni: "74658994", codigoClienteVLT: 71, tarjeta: "B1D3CCDB" },
+      body: { ...seedExample, dni: "74658994", codigoClienteVLT: 71, tarjeta: "B1D3CCDB" },
       headers: { "cf-connecting-ip": "203.0.113.12" },
     });
     expect((await call("PUT", `/api/clientes/${other.body.id}`, { headers: t.auth, body: { telefono: "987654321" } })).body.nombre).toBe(

@@ -42,21 +42,7 @@ describe("POST /api/v3/business/tag/add", () => {
   it('takes the seed\'s request template, `"customer": {"id": 0}`, as no customer id', async () => {
     const t = await newTenant();
     const id = await addCustomer(t);
-    const res = await call("POST", "/api/v3/business/tag/add", {
-      rawBody: `{
-"customer": {
-"refId": "AAAABBB0001",
-"id": 0
-},
-"tags": [
-{
-"code": "J929292",
-"plate": "JPKJ20"
-}
-]
-}`,
-      headers: { ...t.auth, "content-type": "application/json" },
-    });
+    const res = await addTags(t, { refId: "AAAABBB0001", id: 0 }, [{ code: "J929292", plate: "JPKJ20" }]);
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ customer: id, tagsCreate: [{ tag: "J929292", status: true }] });
   });

@@ -38,21 +38,7 @@ describe("PUT /api/v3/business/tag/cancel", () => {
   it('takes the seed\'s request template, `"customer": {"id": 0, …}`, as no customer id', async () => {
     const t = await newTenant();
     const id = await addCustomer(t);
-    const res = await call("PUT", "/api/v3/business/tag/cancel", {
-      rawBody: `{
-"customer": {
-"id": 0,
-"refId": "AAAABBB0001"
-},
-"tags": [
-{
-"code": "O202020",
-"plate": "JPKJ21"
-}
-]
-}`,
-      headers: { ...t.auth, "content-type": "application/json" },
-    });
+    const res = await cancel(t, { id: 0, refId: "AAAABBB0001" }, [{ code: "O202020", plate: "JPKJ21" }]);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ customer: id, tagsCancell: [{ tag: "O202020", cancell: true }] });
   });

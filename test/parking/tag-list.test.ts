@@ -22,13 +22,7 @@ describe("POST /api/v3/business/tag/list", () => {
   it('takes the seed\'s request template, `"customerId": 0`, as no customerId', async () => {
     const t = await newTenant();
     await addCustomer(t);
-    const res = await call("POST", "/api/v3/business/tag/list", {
-      rawBody: `{
-"customerId": 0,
-"refId": "AAAABBB0001"
-}`,
-      headers: { ...t.auth, "content-type": "application/json" },
-    });
+    const res = await list(t.auth, { customerId: 0, refId: "AAAABBB0001" });
     expect(res.status).toBe(200);
     expect(res.body).toEqual([{ id: expect.any(Number), code: "O202020", plate: "JPKJ21" }]);
   });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
+import { seedExample } from "../kiosk/support";
 import { seedCustomer, customerRow as storedCustomer } from "../registry";
 import { cc, createClient, juan, laravel422, nit, personaJuridica, personaNatural, recordSale, TIMESTAMP } from "./fixtures";
 
@@ -623,19 +624,7 @@ describe("GET /api/sales/clientes/{documento} of a customer registered with sepa
     ).toBe(200);
     const kiosk = await call("POST", "/api/clientes/register", {
       headers: { "cf-connecting-ip": "203.0.113.40" },
-      body: {
-        tipoDocumento: 1,
-        dni: "74658993",
-        nombre: "Brandon",
-        apellidoPaterno: "Mamani",
-        apellidoMaterno: "Ayala",
-        codigoClienteVLT: 70,
-        correo: "cliente70@gmail.com",
-        enviarWhatsApp: true,
-        enviarCorreo: true,
-        enviarSms: true,
-        tarjeta: "A0C2BBCA",
-      },
+      body: seedExample,
     });
     expect(kiosk.status).toBe(201);
     expect((await call("GET", path("74658993"), { headers: t.auth })).body.data.nombre).toBe("Brandon Mamani Ayala");
