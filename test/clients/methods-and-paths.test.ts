@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, newTenant } from "../helpers";
+import { call, cost, newTenant } from "../helpers";
 import { seedClient } from "./fixtures";
 
 /** Spring Boot 3: 405 with Allow for a method a mapped path lacks; no trailing-slash matching (404, in this envelope). */
@@ -16,6 +16,8 @@ describe("/api/clientes/{id} with a method it does not serve", () => {
       expect(res.status, method).toBe(405);
       expect(res.headers.get("allow")).toBe("GET, HEAD, PUT, DELETE");
       expect(res.body).toEqual(notAllowed);
+      // Answered by the router alone: no credential check, no D1.
+      expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 0, durableCalls: 0 });
     }
     // Without a token too: the methods of a path are public (they are in /openapi.json).
     const anonymous = await call("PATCH", "/api/clientes/1");

@@ -228,7 +228,7 @@ describe("methods and paths", () => {
     return paths;
   }
 
-  it("every documented path x every method it does not serve -> 405 in its surface's envelope, `Allow` listing the documented methods (HEAD with GET)", async () => {
+  it("every documented path x every method it does not serve -> 405 in its surface's envelope, `Allow` listing the documented methods (HEAD with GET); OPTIONS -> the CORS preflight", async () => {
     const problems = new Problems();
     for (const [template, { methods: served, path, fixture }] of await documentedPaths()) {
       const allowed = methods.filter((m) => served.includes(m) || (m === "HEAD" && served.includes("GET")));
@@ -242,6 +242,10 @@ describe("methods and paths", () => {
         const problem = method === "HEAD" ? null : envelopeProblem(fixture.surface, res);
         problems.check(problem === null, () => `${where}: envelope ${problem}`);
       }
+      // OPTIONS stays the CORS preflight, whatever the path serves.
+      const preflight = await hit({ method: "OPTIONS", path, headers: { origin: "https://partner.example", "access-control-request-method": served[0]! } });
+      summary.pathCases += 1;
+      problems.check(preflight.status === 204, () => `OPTIONS ${template}: ${preflight.status}`);
     }
     expect(problems.all).toEqual([]);
   });
