@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/app-env";
 import { docs } from "./http/docs";
 import { observe } from "./http/observe";
+import { surfacePath } from "./http/surface";
 import { adminSurface } from "./surfaces/admin";
 import { clientsSurface } from "./surfaces/clients";
 import { kioskSurface } from "./surfaces/kiosk";
@@ -16,9 +17,10 @@ import { salesSurface } from "./surfaces/sales";
  * The Worker's one app. Cross-cutting middleware first, then the surfaces, each mounted
  * at "/" with its seed's full paths (the order matters only where paths overlap:
  * kiosk's /api/clientes/register before the clients surface's /api/clientes/{id}).
+ * Routing trims a trailing slash only under the surfaces that serve `/path/` like `/path`.
  */
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ getPath: surfacePath });
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(observe);

@@ -17,7 +17,8 @@ export type DomainErrorCode =
   | "unavailable" // a dependency or a required setting is missing, or a resource stayed busy
   | "payload_too_large"
   | "malformed_body" // the body is not parseable JSON / form
-  | "unsupported_media_type";
+  | "unsupported_media_type"
+  | "method_not_allowed"; // a known path called with a method it does not serve
 
 /** Field name -> messages, in the order the rules were checked (a surface's own vocabulary). */
 export type FieldErrors = Record<string, string[]>;

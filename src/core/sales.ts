@@ -7,7 +7,7 @@ import { customers, identifiers, type SaleKind, sales, salesClientTypes, salesDo
 export { type SaleKind, saleKinds } from "../db/schema";
 
 import { col } from "../db/sql";
-import { createCustomer, deactivationStatements, updateSet } from "./registry/customers";
+import { createCustomer, deactivationStatements, fullName, updateSet, wholeName } from "./registry/customers";
 import { holderOf, normalise, setQualifier } from "./registry/identifiers";
 
 /**
@@ -132,6 +132,7 @@ const documents = alias(identifiers, "document");
 const clientColumns = {
   documentNumber: sql<string>`${documents.value}`.as("document_number"),
   name: customers.name,
+  lastName: customers.lastName,
   clientTypeId: customers.salesClientTypeId,
   documentTypeId: customers.salesDocumentTypeId,
   address: customers.address,
@@ -148,6 +149,7 @@ const clientColumns = {
 type ClientRow = {
   documentNumber: string;
   name: string | null;
+  lastName: string | null;
   clientTypeId: number | null;
   documentTypeId: number | null;
   address: string | null;
@@ -161,9 +163,11 @@ type ClientRow = {
 };
 
 function toSalesClient(row: ClientRow): SalesClient {
-  const { clientTypeName, documentTypeCode, documentTypeName, ...client } = row;
+  const { clientTypeName, documentTypeCode, documentTypeName, lastName, ...client } = row;
   return {
     ...client,
+    // The seed's `nombre` is one "full name or company name".
+    name: fullName({ name: client.name, lastName }),
     clientType: client.clientTypeId !== null && clientTypeName !== null ? { id: client.clientTypeId, name: clientTypeName } : null,
     documentType:
       client.documentTypeId !== null && documentTypeCode !== null && documentTypeName !== null
@@ -224,7 +228,7 @@ export async function pageSalesClients(db: Db, tenantId: number, page: { offset:
 
 function profileOf(fields: SalesClientFields) {
   return {
-    name: fields.name,
+    ...wholeName(fields.name),
     salesClientTypeId: fields.clientTypeId,
     salesDocumentTypeId: fields.documentTypeId,
     address: fields.address,

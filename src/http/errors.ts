@@ -14,6 +14,7 @@ export const defaultStatus: Record<DomainErrorCode, number> = {
   payload_too_large: 413,
   malformed_body: 400,
   unsupported_media_type: 415,
+  method_not_allowed: 405,
 };
 
 /**
@@ -26,7 +27,7 @@ export class RequestError extends DomainError {
     message: string,
     /** Field errors, already in the surface's vocabulary (schema validation). */
     readonly fields: FieldErrors = {},
-    /** Extra facts an envelope may render (e.g. `retryAfterSeconds`, `unrouted`, `oauthError`). */
+    /** Extra facts an envelope may render (e.g. `retryAfterSeconds`, `unrouted`, `oauthError`, `allow`). */
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
@@ -35,6 +36,13 @@ export class RequestError extends DomainError {
 
 /** No route of the surface serves this path and method; envelopes render it as their generic 404, never as a missing record. */
 export const unrouted = () => new RequestError("not_found", "Not found", {}, { unrouted: true });
+/**
+ * The path is served, but not with this method: `allow` lists the methods it serves (the
+ * surface sends them as the `Allow` header); `method` and `path` are there for the
+ * envelopes whose framework names them in the message (Laravel).
+ */
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]) =>
+  new RequestError("method_not_allowed", "Method Not Allowed", {}, { method, path, allow });
 /** Field errors in the surface's vocabulary. */
 export const invalid = (fields: FieldErrors, message = "Invalid input") => new RequestError("invalid", message, fields);
 export const unauthenticated = (message = "Unauthenticated") => new RequestError("unauthenticated", message);

@@ -12,6 +12,20 @@ export function jsonBody<S extends z.ZodType>(schema: S, example?: unknown) {
   return { content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } }, required: true };
 }
 
+/**
+ * A required body a Laravel back end reads from JSON or from an HTML form
+ * (url-encoded or multipart) alike: the form media types name the same schema component
+ * (`component`), and the route's `formAsJson` middleware hands a form to the JSON validation.
+ */
+export function jsonOrFormBody<S extends z.ZodType>(schema: S, component: string) {
+  const sameFields = { schema: { $ref: `#/components/schemas/${component}` } };
+  // Typed as the JSON body it is by the time it is validated: the handler reads `valid("json")`.
+  return {
+    content: { "application/json": { schema }, "application/x-www-form-urlencoded": sameFields, "multipart/form-data": sameFields },
+    required: true,
+  } as unknown as ReturnType<typeof jsonBody<S>>;
+}
+
 /** A JSON response body. */
 export function jsonContent<S extends z.ZodType>(schema: S) {
   return { content: { "application/json": { schema } } };
@@ -34,6 +48,21 @@ export function errorResponses<Status extends number>(
       return [status, { description, content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } } }];
     }),
   );
+}
+
+/**
+ * The 405 a surface answers when a path of its operations is called with a method that
+ * path does not serve: in the surface's error schema (`example`: its body), with `Allow`.
+ * Declared once per surface, in its route defaults, so every operation shows it.
+ */
+export function methodNotAllowedResponse(schema: z.ZodType, example: unknown) {
+  return {
+    405: {
+      description: "This operation's path called with a method it does not serve; `Allow` lists the methods it serves (RFC 9110).",
+      headers: { Allow: { description: "The path's methods (HEAD with GET).", schema: { type: "string" as const, example: "GET, HEAD" } } },
+      content: { "application/json": { schema, example } },
+    },
+  };
 }
 
 /**

@@ -16,10 +16,12 @@ describe("GET /openapi.json (clients operations)", () => {
       expect(operation.security, name).toEqual([{ bearerAuth: [] }]);
       expect(operation.description.length, name).toBeGreaterThan(100);
       expect(operation.responses["401"].content["application/json"].schema, name).toEqual({ $ref: "#/components/schemas/ClientesError" });
+      expect(operation.responses["405"].content["application/json"].schema, name).toEqual({ $ref: "#/components/schemas/ClientesError" });
+      expect(operation.responses["405"].headers.Allow, name).toMatchObject({ schema: { type: "string" } });
     }
-    expect(Object.keys(operations.post.responses).sort()).toEqual(["201", "400", "401", "409", "413", "415", "422"]);
-    expect(Object.keys(operations.put.responses).sort()).toEqual(["200", "400", "401", "404", "409", "413", "415", "422"]);
-    expect(operations.get.description).toContain("size above 100 is served as 100");
+    expect(Object.keys(operations.post.responses).sort()).toEqual(["201", "400", "401", "405", "409", "413", "415", "422"]);
+    expect(Object.keys(operations.put.responses).sort()).toEqual(["200", "400", "401", "404", "405", "409", "413", "415", "422"]);
+    expect(operations.get.description).toContain("honoured as asked up to 2000 (Spring Data's default maximum page size), a larger one is served as 2000");
     expect(operations.put.description).toContain("cannot be cleared");
     expect(doc.components.schemas.ClienteRequest.example).toEqual(seedClient);
     expect(doc.components.schemas.ClienteRequest.required.sort()).toEqual(["codigoCliente", "nombre", "numeroDocumento", "tipoCliente", "tipoDocumento"]);

@@ -3,8 +3,8 @@ import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN } from "../helpers";
 import { adminOk, fingerprint, hit, issuedSecrets, newTenant, type Req, type Tenant } from "./client";
-import { envelopeProblem } from "./envelopes";
-import { type Auth, documentedOperations, routes } from "./routes";
+import { envelopeProblem, servesTrailingSlash } from "./envelopes";
+import { type Auth, documentedOperations, type RouteFixture, routes } from "./routes";
 import { Problems, summary } from "./summary";
 import { buildWorld, idSet, type World } from "./world";
 
@@ -202,6 +202,75 @@ describe("auth matrix", () => {
     }
     problems.check(bodies.size === 1, () => `refusals differ: ${[...bodies].join(" | ")}`);
     problems.check(before === (await fingerprint()), () => "rows changed");
+    expect(problems.all).toEqual([]);
+  });
+});
+
+describe("methods and paths", () => {
+  let w: World;
+  const methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+  beforeAll(async () => {
+    w = await buildWorld(null, idSet("paths"));
+  });
+
+  /** The documented operations by path template, each with a concrete path its fixture calls. */
+  async function documentedPaths(): Promise<Map<string, { methods: string[]; path: string; fixture: RouteFixture }>> {
+    const paths = new Map<string, { methods: string[]; path: string; fixture: RouteFixture }>();
+    for (const operation of await documentedOperations()) {
+      const [method, template] = operation.split(" ") as [string, string];
+      const fixture = routes[operation];
+      if (!fixture) continue;
+      const entry = paths.get(template) ?? { methods: [], path: (await fixture.valid(w)).path.split("?")[0]!, fixture };
+      entry.methods.push(method);
+      paths.set(template, entry);
+    }
+    return paths;
+  }
+
+  it("every documented path x every method it does not serve -> 405 in its surface's envelope, `Allow` listing the documented methods (HEAD with GET); OPTIONS -> the CORS preflight", async () => {
+    const problems = new Problems();
+    for (const [template, { methods: served, path, fixture }] of await documentedPaths()) {
+      const allowed = methods.filter((m) => served.includes(m) || (m === "HEAD" && served.includes("GET")));
+      for (const method of methods.filter((m) => !allowed.includes(m))) {
+        const res = await hit({ method, path, headers: w.t.auth });
+        summary.pathCases += 1;
+        const where = `${method} ${template}`;
+        problems.check(res.status === 405, () => `${where}: ${res.status} ${res.text.slice(0, 200)}`);
+        problems.check(res.headers.get("allow") === allowed.join(", "), () => `${where}: Allow ${res.headers.get("allow")}, expected ${allowed.join(", ")}`);
+        // A HEAD answer has no body to judge.
+        const problem = method === "HEAD" ? null : envelopeProblem(fixture.surface, res);
+        problems.check(problem === null, () => `${where}: envelope ${problem}`);
+      }
+      // OPTIONS stays the CORS preflight, whatever the path serves.
+      const preflight = await hit({ method: "OPTIONS", path, headers: { origin: "https://partner.example", "access-control-request-method": served[0]! } });
+      summary.pathCases += 1;
+      problems.check(preflight.status === 204, () => `OPTIONS ${template}: ${preflight.status}`);
+    }
+    expect(problems.all).toEqual([]);
+  });
+
+  it("every documented operation with a trailing slash -> served like the path by Laravel/Express surfaces, else 404 in the owner's envelope; never another surface's", async () => {
+    const problems = new Problems();
+    for (const operation of await documentedOperations()) {
+      const fixture = routes[operation];
+      if (!fixture) continue;
+      for (const slashes of ["/", "//"]) {
+        // A fresh valid request each time, so an accepted one never collides with an earlier one.
+        const req = await fixture.valid(w);
+        const [path, query] = req.path.split("?");
+        const res = await hit({ ...req, path: `${path}${slashes}${query === undefined ? "" : `?${query}`}` });
+        summary.pathCases += 1;
+        const where = `${operation} + "${slashes}"`;
+        if (servesTrailingSlash[fixture.surface]) {
+          problems.check(res.status === fixture.ok, () => `${where}: ${res.status} (expected ${fixture.ok}) ${res.text.slice(0, 200)}`);
+        } else {
+          problems.check(res.status === 404, () => `${where}: ${res.status} (expected 404) ${res.text.slice(0, 200)}`);
+          const problem = envelopeProblem(fixture.surface, res);
+          problems.check(problem === null, () => `${where}: envelope ${problem}`);
+        }
+      }
+    }
     expect(problems.all).toEqual([]);
   });
 });

@@ -38,6 +38,12 @@ const errorShapes: Record<Surface, (status: number) => z.ZodType> = {
   admin: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1), errors: fieldErrors.optional() }),
 };
 
+/**
+ * Whether the surface's legacy framework serves `/path/` like `/path` (Laravel, Express);
+ * the others (Spring Boot 3, the operator API) answer it as an unknown path, in their own envelope.
+ */
+export const servesTrailingSlash: Record<Surface, boolean> = { kiosk: true, clients: false, parking: true, loyalty: true, sales: true, admin: false };
+
 /** Null when `res` is an error in the surface's own envelope; otherwise what is wrong with it. */
 export function envelopeProblem(surface: Surface, res: Res): string | null {
   if (res.status < 400) return `not an error: ${res.status}`;

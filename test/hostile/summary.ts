@@ -2,6 +2,8 @@
 export const summary = {
   routesCovered: 0,
   authCases: 0,
+  /** Requests of methods a path does not serve, and of paths with trailing slashes. */
+  pathCases: 0,
   isolationCases: 0,
   massAssignmentCases: 0,
   fuzzCases: 0,

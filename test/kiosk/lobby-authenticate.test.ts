@@ -175,7 +175,7 @@ describe("OpenAPI: kiosk operations", () => {
   it("documents both operations with the seed's examples, their decisions and every error response", async () => {
     const doc = (await call("GET", "/openapi.json")).body;
     const registerOp = doc.paths["/api/clientes/register"].post;
-    expect(Object.keys(registerOp.responses).sort()).toEqual(["200", "201", "413", "415", "422", "429", "500", "503"]);
+    expect(Object.keys(registerOp.responses).sort()).toEqual(["200", "201", "405", "413", "415", "422", "429", "500", "503"]);
     expect(registerOp.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/KioskRegistration");
     expect(doc.components.schemas.KioskRegistration.example).toEqual(seedExample);
     expect(registerOp.responses["201"].content["application/json"].examples.newClient.value).toEqual({
@@ -188,6 +188,6 @@ describe("OpenAPI: kiosk operations", () => {
     expect(registerOp.description).toMatch(/1 DNI, 4 CE, 6 RUC, 7 PASAPORTE/);
     const lobbyOp = doc.paths["/api/lobby/authenticate"].post;
     expect(lobbyOp.security).toEqual([{ kioskSecret: [] }]);
-    expect(Object.keys(lobbyOp.responses).sort()).toEqual(["200", "401", "404", "413", "415", "422", "429", "500"]);
+    expect(Object.keys(lobbyOp.responses).sort()).toEqual(["200", "401", "404", "405", "413", "415", "422", "429", "500"]);
   });
 });

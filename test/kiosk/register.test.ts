@@ -358,16 +358,40 @@ describe("POST /api/clientes/register: validation", () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it('accepts what Laravel\'s integer and boolean rules accept ("70", 1, "0" …) in the seed\'s example, and stores the integers and booleans they mean', async () => {
+    const tenant = await destinationTenant();
+    const lenient = { ...seedExample, codigoClienteVLT: "70", tipoDocumento: "1", sexo: " 1 ", enviarWhatsApp: 1, enviarCorreo: "0", enviarSms: "1" };
+    const created = await register(lenient);
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(Number), tarjeta: "A0C2BBCA", mensaje: "cliente nuevo", esDuplicado: false });
+    const [customer] = await customersOf(tenant.id);
+    expect(customer).toMatchObject({ vlt_code: 70, document_type: "DNI", sex: 1, consent_whatsapp: 1, consent_email: 0, consent_sms: 1 });
+    // The same client by its VLT code, whichever way it was written.
+    const added = await register({ ...seedExample, tarjeta: "B1D3CCDB", enviarWhatsApp: false, enviarCorreo: 1, enviarSms: 0 });
+    expect(added.body).toMatchObject({ id: created.body.id, mensaje: "tarjeta agregada al cliente existente" });
+    expect(await customersOf(tenant.id)).toHaveLength(1);
+    const lobby = await call("POST", "/api/lobby/authenticate", {
+      headers: { "x-client-secret": tenant.kiosk.clientSecret },
+      body: { cardIdentifier: "B1D3CCDB" },
+    });
+    expect(lobby.body).toMatchObject({ codigoClienteVLT: 70, tipoDocumento: 1, enviarWhatsApp: false, enviarCorreo: true, enviarSms: false });
+  });
+
   it("names each ill-typed or out-of-range field with Laravel's message", async () => {
     await destinationTenant();
     const before = await rowCounts();
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ codigoClienteVLT: "70" }, "codigoClienteVLT", "The codigoClienteVLT field must be an integer."],
+      [{ codigoClienteVLT: "7.5" }, "codigoClienteVLT", "The codigoClienteVLT field must be an integer."],
+      [{ codigoClienteVLT: "070" }, "codigoClienteVLT", "The codigoClienteVLT field must be an integer."],
+      [{ codigoClienteVLT: true }, "codigoClienteVLT", "The codigoClienteVLT field must be an integer."],
+      [{ codigoClienteVLT: "0" }, "codigoClienteVLT", "The codigoClienteVLT field must be at least 1."],
       [{ codigoClienteVLT: 7.5 }, "codigoClienteVLT", "The codigoClienteVLT field must be an integer."],
       [{ codigoClienteVLT: 0 }, "codigoClienteVLT", "The codigoClienteVLT field must be at least 1."],
       [{ codigoClienteVLT: null }, "codigoClienteVLT", "The codigoClienteVLT field is required."],
       [{ enviarSms: "true" }, "enviarSms", "The enviarSms field must be true or false."],
-      [{ enviarWhatsApp: 1 }, "enviarWhatsApp", "The enviarWhatsApp field must be true or false."],
+      [{ enviarWhatsApp: 2 }, "enviarWhatsApp", "The enviarWhatsApp field must be true or false."],
+      [{ enviarWhatsApp: "yes" }, "enviarWhatsApp", "The enviarWhatsApp field must be true or false."],
+      [{ enviarCorreo: "false" }, "enviarCorreo", "The enviarCorreo field must be true or false."],
       [{ enviarCorreo: null }, "enviarCorreo", "The enviarCorreo field is required."],
       [{ tarjeta: 12345 }, "tarjeta", "The tarjeta field must be a string."],
       [{ tarjeta: "   " }, "tarjeta", "The tarjeta field is required."],
@@ -379,7 +403,7 @@ describe("POST /api/clientes/register: validation", () => {
       [{ fechaNacimiento: "not-a-date" }, "fechaNacimiento", "The fechaNacimiento field must be a valid date."],
       [{ fechaNacimiento: "1995-02-30T00:00:00.000Z" }, "fechaNacimiento", "The fechaNacimiento field must be a valid date."],
       [{ fechaNacimiento: "2999-01-01T00:00:00.000Z" }, "fechaNacimiento", "The fechaNacimiento field must be a valid date."],
-      [{ tipoDocumento: "1" }, "tipoDocumento", "The tipoDocumento field must be an integer."],
+      [{ tipoDocumento: "DNI" }, "tipoDocumento", "The tipoDocumento field must be an integer."],
       [{ sexo: 10 }, "sexo", "The sexo field must not be greater than 9."],
       [{ nombre: "x".repeat(101) }, "nombre", "The nombre field must not be greater than 100 characters."],
     ];

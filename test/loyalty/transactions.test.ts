@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, cost, countRows, newTenant } from "../helpers";
-import { AMIGO, balanceOf, ID, LOCAL_TIME, ledgerFootprint, POINTS, post, seed, total } from "./fixtures";
+import { balanceOf, ID, LOCAL_TIME, ledgerFootprint, POINTS, post, seed, total } from "./fixtures";
 
 const validation = (field: string, value: string | RegExp = expect.any(String)) => ({
   code: 422,
@@ -30,8 +30,9 @@ describe("POST /api/transaction", () => {
         total: "100",
         created_at: LOCAL_TIME,
         unit: POINTS,
-        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("100.00")], group: AMIGO },
-        store: { id: ID, externalId: "1200037894", name: "Centro" },
+        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("100.00")] },
+        // The seed's schema declares a string here, and its example answers "null" though the request names a store.
+        store: "null",
       },
       warning: [],
       error: [],
@@ -265,7 +266,7 @@ describe("POST /api/transaction/checkbook", () => {
         total: "20",
         created_at: LOCAL_TIME,
         unit: POINTS,
-        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("20.00")], group: AMIGO },
+        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("20.00")] },
         store: { id: ID, externalId: "1200037894", name: "Centro" },
       },
       warning: [],
@@ -325,10 +326,10 @@ describe("POST /api/transaction/reverse", () => {
         code: "Bienvenido",
         external_entity_id: "Bienvenido",
         type: "DEBIT",
-        total: "20",
+        total: "20.00",
         created_at: LOCAL_TIME,
         unit: POINTS,
-        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("0.00")], group: AMIGO },
+        customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total("0.00")] },
         store: { id: ID, externalId: "1200037894", name: "Centro" },
       },
       warning: [],
@@ -359,7 +360,7 @@ describe("POST /api/transaction/reverse", () => {
         .then((r) => r.results.map((l) => l.remaining));
     expect(await lots()).toEqual([500, 0]);
     const res = await call("POST", "/api/transaction/reverse", { headers: t.auth, body: { type: "POINTS REDEEM", code: "spend" } });
-    expect(res.body.data).toMatchObject({ type: "CREDIT", title: "Reverso de canje", total: "15", customer: { totals: [total("20.00")] } });
+    expect(res.body.data).toMatchObject({ type: "CREDIT", title: "Reverso de canje", total: "15.00", customer: { totals: [total("20.00")] } });
     expect(await lots()).toEqual([1000, 1000]);
   });
 
@@ -408,10 +409,10 @@ describe("POST /api/transaction/reverseMany", () => {
       code,
       external_entity_id: code,
       type: "DEBIT",
-      total: "20",
+      total: "20.00",
       created_at: LOCAL_TIME,
       unit: POINTS,
-      customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total(left)], group: AMIGO },
+      customer: { id: ID, externalId: "0100037894", name: "Santiago", totals: [total(left)] },
       store: { id: ID, externalId: "1200037894", name: "Centro" },
     });
     // Both rendered after the batch: totals are the final balance.
@@ -467,7 +468,7 @@ describe("POST /api/transaction/transfer", () => {
       code: "null",
       external_entity_id: "null",
       type,
-      total: "1",
+      total: "1.00",
       created_at: LOCAL_TIME,
       unit: POINTS,
       customer,
@@ -478,8 +479,8 @@ describe("POST /api/transaction/transfer", () => {
       status: "success",
       message: "OK",
       data: {
-        from: half("DEBIT", "Santiago", { id: ID, externalId: "1716583941", name: "Customer 1716583941", totals: [total("9.00")], group: AMIGO }),
-        to: half("CREDIT", "David", { id: ID, externalId: "1716583941001", name: "Santiago", totals: [total("1.00")], group: AMIGO }),
+        from: half("DEBIT", "Santiago", { id: ID, externalId: "1716583941", name: "Customer 1716583941", totals: [total("9.00")] }),
+        to: half("CREDIT", "David", { id: ID, externalId: "1716583941001", name: "Santiago", totals: [total("1.00")] }),
       },
       warning: [],
       error: [],
@@ -540,7 +541,7 @@ describe("POST /api/transaction/redeemFullBalance", () => {
       code: "200",
       status: "success",
       message: "OK",
-      data: { id: ID, externalId: "0100037894", name: "Customer 0100037894", totals: [total("0.00")], group: AMIGO },
+      data: { id: ID, externalId: "0100037894", name: "Customer 0100037894", totals: [total("0.00")] },
       warning: [],
       error: [],
     });
@@ -554,7 +555,7 @@ describe("POST /api/transaction/redeemFullBalance", () => {
   it("creates an unknown customer with a zero redemption, and replays on retry", async () => {
     const t = await newTenant();
     const first = await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: seed.redeemFullBalance });
-    expect(first.body.data).toEqual({ id: ID, externalId: "0100037894", name: "0100037894", totals: [total("0.00")], group: AMIGO });
+    expect(first.body.data).toEqual({ id: ID, externalId: "0100037894", name: "0100037894", totals: [total("0.00")] });
     await post(t, "0100037894", "POINTS COUPON", 5);
     const retry = await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: seed.redeemFullBalance });
     // The retry changes nothing: the points credited since stay.
@@ -566,7 +567,7 @@ describe("POST /api/transaction/redeemFullBalance", () => {
     await post(t, "0100037894", "POINTS COUPON", 30);
     await call("POST", "/api/transaction/redeemFullBalance", { headers: t.auth, body: seed.redeemFullBalance });
     const res = await call("POST", "/api/transaction/reverse", { headers: t.auth, body: seed.reverse });
-    expect(res.body.data).toMatchObject({ type: "CREDIT", total: "30", customer: { totals: [total("30.00")] } });
+    expect(res.body.data).toMatchObject({ type: "CREDIT", total: "30.00", customer: { totals: [total("30.00")] } });
   });
 });
 

@@ -39,6 +39,14 @@ describe("POST /api/v3/business/tag/add", () => {
     expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 3, durableCalls: 2 });
   });
 
+  it('takes the seed\'s request template, `"customer": {"id": 0}`, as no customer id', async () => {
+    const t = await newTenant();
+    const id = await addCustomer(t);
+    const res = await addTags(t, { refId: "AAAABBB0001", id: 0 }, [{ code: "J929292", plate: "JPKJ20" }]);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ customer: id, tagsCreate: [{ tag: "J929292", status: true }] });
+  });
+
   it("reports a code already active on this customer, or repeated, as status false and changes nothing", async () => {
     const t = await newTenant();
     const id = await addCustomer(t);

@@ -35,6 +35,14 @@ describe("PUT /api/v3/business/tag/cancel", () => {
     expect(await statuses(t.id)).toEqual([{ uid: "O202020", status: "cancelled" }]);
   });
 
+  it('takes the seed\'s request template, `"customer": {"id": 0, …}`, as no customer id', async () => {
+    const t = await newTenant();
+    const id = await addCustomer(t);
+    const res = await cancel(t, { id: 0, refId: "AAAABBB0001" }, [{ code: "O202020", plate: "JPKJ21" }]);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ customer: id, tagsCancell: [{ tag: "O202020", cancell: true }] });
+  });
+
   it("cancels only tags active on this customer with that code and plate", async () => {
     const t = await newTenant();
     const id = await addCustomer(t, {

@@ -19,6 +19,14 @@ describe("POST /api/v3/business/tag/list", () => {
     expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 0 });
   });
 
+  it('takes the seed\'s request template, `"customerId": 0`, as no customerId', async () => {
+    const t = await newTenant();
+    await addCustomer(t);
+    const res = await list(t.auth, { customerId: 0, refId: "AAAABBB0001" });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([{ id: expect.any(Number), code: "O202020", plate: "JPKJ21" }]);
+  });
+
   it("lists active tags oldest first, and accepts a matching customerId", async () => {
     const t = await newTenant();
     const id = await addCustomer(t, {
@@ -83,7 +91,7 @@ describe("POST /api/v3/business/tag/list", () => {
       [{}, ["refId should not be empty"]],
       [{ customerId: "1", refId: 5 }, ["customerId must be an integer number", "refId must be a string"]],
       [{ customerId: 1.5, refId: "A" }, ["customerId must be an integer number"]],
-      [{ customerId: 0, refId: "A" }, ["customerId must be a positive number"]],
+      [{ customerId: -1, refId: "A" }, ["customerId must be a positive number"]],
       [{ refId: "r".repeat(65) }, ["refId must be shorter than or equal to 64 characters"]],
     ];
     for (const [body, message] of cases) {
@@ -102,10 +110,10 @@ describe("POST /api/v3/business/tag/list", () => {
     expect(res.body).toEqual({ statusCode: 401, message: "Unauthorized" });
   });
 
-  it("answers unknown paths and methods under the prefix with the seed's 404 shape", async () => {
+  it("answers unknown paths under the prefix with the seed's 404 shape (methods a path lacks: methods-and-paths.test.ts)", async () => {
     const t = await newTenant();
     for (const [method, path] of [
-      ["GET", paths.listTags],
+      ["GET", "/api/v3/business/nope"],
       ["POST", "/api/v3/business/tag/nope"],
     ] as const) {
       const res = await call(method, path, { headers: t.auth });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, countRows, newTenant, type TestTenant } from "../helpers";
+import { seedExample } from "../kiosk/support";
 import { seedCustomer, customerRow as storedCustomer } from "../registry";
 import { cc, createClient, juan, laravel422, nit, personaJuridica, personaNatural, recordSale, TIMESTAMP } from "./fixtures";
 
@@ -373,10 +374,19 @@ describe("GET /api/sales/clientes", () => {
     });
   });
 
+  it.each(["page=0", "page=-1", "page=abc", "page=1.5", "page=", "page[]=2", "page=99999999999"])(
+    "serves ?%s as page 1, as Laravel's paginator does",
+    async (query) => {
+      const t = await newTenant();
+      await createClient(t);
+      const res = await call("GET", `${clientes}?${query}`, { headers: t.auth });
+      expect(res.status).toBe(200);
+      expect(res.body.meta).toMatchObject({ current_page: 1, from: 1, to: 1, total: 1 });
+      expect(res.body.links).toMatchObject({ prev: null, next: null });
+    },
+  );
+
   it.each([
-    ["page=0", { page: ["The page field must be at least 1."] }],
-    ["page=abc", { page: ["The page field format is invalid."] }],
-    ["page=-1", { page: ["The page field format is invalid."] }],
     ["per_page=0", { per_page: ["The per_page field must be at least 1."] }],
     ["per_page=101", { per_page: ["The per_page field must not be greater than 100."] }],
   ])("refuses ?%s", async (query, errors) => {
@@ -603,5 +613,24 @@ describe("DELETE /api/sales/clientes/{documento}", () => {
     }
     const remaining = outcomes.filter((o) => o.deletion === 409).length;
     expect(await activeCustomers(t.id)).toBe(remaining);
+  });
+});
+
+describe("GET /api/sales/clientes/{documento} of a customer registered with separate surnames", () => {
+  it("answers `nombre` as the full name, and takes a `nombre` written here as the whole name", async () => {
+    const t = await newTenant();
+    expect(
+      (await call("PUT", "/admin/settings/vlt-destination", { headers: { authorization: "Bearer test-admin-token" }, body: { tenantId: t.id } })).status,
+    ).toBe(200);
+    const kiosk = await call("POST", "/api/clientes/register", {
+      headers: { "cf-connecting-ip": "203.0.113.40" },
+      body: seedExample,
+    });
+    expect(kiosk.status).toBe(201);
+    expect((await call("GET", path("74658993"), { headers: t.auth })).body.data.nombre).toBe("Brandon Mamani Ayala");
+    expect((await call("GET", clientes, { headers: t.auth })).body.data.map((c: { nombre: string }) => c.nombre)).toEqual(["Brandon Mamani Ayala"]);
+    const renamed = await call("PUT", path("74658993"), { headers: t.auth, body: { nombre: "Brandon Mamani", id_tipo_cliente: 1, id_tipo_documento: 1 } });
+    expect(renamed.body.data.nombre).toBe("Brandon Mamani");
+    expect((await call("GET", `/api/clientes/${kiosk.body.id}`, { headers: t.auth })).body.nombre).toBe("Brandon Mamani");
   });
 });

@@ -41,11 +41,11 @@ describe("GET /api/sales/tipos-documento", () => {
 });
 
 describe("the sales surface", () => {
-  it("answers unknown paths and methods under /api/sales in its envelope", async () => {
+  it("answers unknown paths under /api/sales in its envelope (methods a path lacks: methods-and-paths.test.ts)", async () => {
     const t = await newTenant();
     for (const [method, path] of [
       ["GET", "/api/sales/nope"],
-      ["PATCH", "/api/sales/clientes/1"],
+      ["POST", "/api/sales/nope/"],
       ["GET", "/api/sales/clientes/1/ventas/2"],
     ] as const) {
       const res = await call(method, path, { headers: t.auth });
@@ -58,15 +58,15 @@ describe("the sales surface", () => {
     const res = await call("GET", "/openapi.json");
     const paths = res.body.paths;
     const statuses = (path: string, method: string) => Object.keys(paths[path][method].responses);
-    expect(statuses("/api/sales/clientes", "get")).toEqual(["200", "401", "422"]);
-    expect(statuses("/api/sales/clientes", "post")).toEqual(["201", "401", "413", "415", "422"]);
-    expect(statuses("/api/sales/clientes/{documento}", "get")).toEqual(["200", "401", "404"]);
-    expect(statuses("/api/sales/clientes/{documento}", "put")).toEqual(["200", "401", "404", "413", "415", "422"]);
-    expect(statuses("/api/sales/clientes/{documento}", "delete")).toEqual(["204", "401", "404", "409"]);
-    expect(statuses("/api/sales/clientes/{documento}/ventas", "get")).toEqual(["200", "401", "404", "422"]);
-    expect(statuses("/api/sales/ventas", "post")).toEqual(["201", "401", "413", "415", "422"]);
-    expect(statuses("/api/sales/tipos-cliente", "get")).toEqual(["200", "401"]);
-    expect(statuses("/api/sales/tipos-documento", "get")).toEqual(["200", "401"]);
+    expect(statuses("/api/sales/clientes", "get")).toEqual(["200", "401", "405", "422"]);
+    expect(statuses("/api/sales/clientes", "post")).toEqual(["201", "401", "405", "413", "415", "422"]);
+    expect(statuses("/api/sales/clientes/{documento}", "get")).toEqual(["200", "401", "404", "405"]);
+    expect(statuses("/api/sales/clientes/{documento}", "put")).toEqual(["200", "401", "404", "405", "413", "415", "422"]);
+    expect(statuses("/api/sales/clientes/{documento}", "delete")).toEqual(["204", "401", "404", "405", "409"]);
+    expect(statuses("/api/sales/clientes/{documento}/ventas", "get")).toEqual(["200", "401", "404", "405", "422"]);
+    expect(statuses("/api/sales/ventas", "post")).toEqual(["201", "401", "405", "413", "415", "422"]);
+    expect(statuses("/api/sales/tipos-cliente", "get")).toEqual(["200", "401", "405"]);
+    expect(statuses("/api/sales/tipos-documento", "get")).toEqual(["200", "401", "405"]);
     expect(paths["/api/sales/clientes"].post.description).toContain("redirect_to");
     expect(paths["/api/sales/clientes"].get.description).toContain("meta");
     expect(paths["/api/sales/clientes/{documento}"].get.responses["200"].content["application/json"].example.data.tipo_cliente).toEqual(personaNatural);

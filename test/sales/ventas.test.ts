@@ -76,7 +76,9 @@ describe("POST /api/sales/ventas", () => {
   it.each([
     [0, "The monto field must be at least 1."],
     [-100, "The monto field must be at least 1."],
-    ["100", "The monto field must be an integer."],
+    ["100.5", "The monto field must be an integer."],
+    ["cien", "The monto field must be an integer."],
+    [12.5, "The monto field must be an integer."],
     [2 ** 60, "The monto field must not be greater than 9007199254740991."],
   ])("refuses monto %j", async (monto, message) => {
     const t = await newTenant();

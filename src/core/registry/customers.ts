@@ -36,6 +36,20 @@ export type CustomerRecord = Customer & { identity: Identity };
 /** The profile fields a write may set (the registry's own columns are not among them). */
 export type Profile = Partial<Omit<NewCustomer, "id" | "tenantId" | "active" | "mergedIntoId" | "channel" | "createdAt" | "updatedAt">>;
 
+/**
+ * A customer's name as one string, for the surfaces with a single name field ("full name
+ * or company name"): the given name and the surnames kept apart by other surfaces (kiosk,
+ * parking), e.g. "Brandon Mamani Ayala".
+ */
+export function fullName(customer: { name: string | null; lastName: string | null }): string | null {
+  return [customer.name, customer.lastName].filter(Boolean).join(" ") || null;
+}
+
+/** The profile of a whole name written through a single name field: it replaces the surnames kept apart. */
+export function wholeName(name: string | null): Profile {
+  return { name, lastName: null, paternalSurname: null, maternalSurname: null };
+}
+
 export function identityFrom(json: string | null): Identity {
   const identity: Identity = { document: [], vlt_code: [], client_code: [], parking_ref: [], loyalty_id: [] };
   for (const [kind, value, qualifier] of JSON.parse(json ?? "[]") as [ProfileKind, string, string | null][]) identity[kind]?.push({ value, qualifier });

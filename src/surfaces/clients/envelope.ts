@@ -13,6 +13,7 @@ const messages: Partial<Record<DomainErrorCode, string>> = {
   unsupported_media_type: "Tipo de contenido no soportado: use application/json",
   rate_limited: "Demasiadas solicitudes",
   unavailable: "Servicio no disponible",
+  method_not_allowed: "Método no permitido",
 };
 
 /** The core's errors in this contract's words: a missing client, and the one key this contract keeps unique. */

@@ -8,6 +8,7 @@ import {
   type Profile,
   pageCustomers,
   updateCustomer,
+  wholeName,
 } from "../../core/registry/customers";
 import { normalise } from "../../core/registry/identifiers";
 import type { AppEnv } from "../../http/app-env";
@@ -91,11 +92,14 @@ export const deleteClient: RouteHandler<typeof deleteClientRoute, AppEnv> = asyn
   return c.json({ success: true as const, code: 200 as const, message: "Cliente eliminado correctamente" as const, data: null }, 200);
 };
 
-/** The profile fields present in a body (undefined leaves a stored value alone; null clears it). */
+/**
+ * The profile fields present in a body (undefined leaves a stored value alone; null clears
+ * it). `nombre` is the whole name, so it replaces the surnames other surfaces keep apart.
+ */
 function profileOf(body: ClientBody): Profile {
   return {
+    ...(body.nombre === undefined ? {} : wholeName(body.nombre)),
     clientType: body.tipoCliente,
-    name: body.nombre,
     address: body.direccion,
     phone: body.telefono,
     email: body.email,

@@ -1,4 +1,4 @@
-import { type CustomerRecord, documentOf, firstValue } from "../../core/registry/customers";
+import { type CustomerRecord, documentOf, firstValue, fullName } from "../../core/registry/customers";
 import { type ClientType, clientDocumentType } from "./schemas";
 
 /** A customer as a ClienteResponse, in the contract's field order. */
@@ -7,7 +7,8 @@ export function renderClient(customer: CustomerRecord) {
   return {
     id: customer.id,
     tipoCliente: customer.clientType as ClientType | null,
-    nombre: customer.name,
+    // "Full name (individual) or company name".
+    nombre: fullName(customer),
     tipoDocumento: clientDocumentType(document?.type ?? null),
     codigoCliente: firstValue(customer.identity, "client_code"),
     numeroDocumento: document?.number ?? null,

@@ -1,13 +1,16 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody, jsonContent } from "../../http/openapi";
-import { clientsErrors } from "./envelope";
+import { defineRoutes, jsonBody, jsonContent, methodNotAllowedResponse } from "../../http/openapi";
+import { ClientesError, clientsErrors } from "./envelope";
 import { ClienteDeleted, ClientePage, ClienteRequest, ClienteResponse, ClienteUpdateRequest, IdParam, MAX_PAGE_SIZE, PageQuery } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Clients: field-service clients"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: clientsErrors({ 401: "Missing, invalid or expired token." }),
+  errors: {
+    ...clientsErrors({ 401: "Missing, invalid or expired token." }),
+    ...methodNotAllowedResponse(ClientesError, { success: false, code: 405, message: "Método no permitido", data: null }),
+  },
 });
 
 const envelopeNote =
@@ -28,7 +31,7 @@ export const listClientsRoute = route({
   description: [
     "Active clients (`vigente = true`) of the caller's tenant, ordered by id, as a Spring page:",
     "the contract's `content, totalElements, totalPages, number, size` plus Spring's `first, last, numberOfElements, empty`.",
-    `\`page\` defaults to 0, \`size\` to 20; a size above ${MAX_PAGE_SIZE} is served as ${MAX_PAGE_SIZE} (the response's \`size\` says so).`,
+    `\`page\` defaults to 0, \`size\` to 20; \`size\` is honoured as asked up to ${MAX_PAGE_SIZE} (Spring Data's default maximum page size), a larger one is served as ${MAX_PAGE_SIZE}: the response's \`size\` is the size applied.`,
     "A page past the end has an empty `content`. Non-integer parameters -> 400 \"El parámetro 'page' no tiene un formato válido\";",
     "a negative page or a size below 1 -> 400.",
     "`totalElements` is the tenant's active-customer counter, kept in the same batch as every registration and deletion,",

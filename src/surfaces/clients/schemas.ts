@@ -1,7 +1,11 @@
 import { z } from "@hono/zod-openapi";
 
-/** Page sizes above this are served as pages of this size (the response's `size` says so). */
-export const MAX_PAGE_SIZE = 100;
+/**
+ * Page sizes above this are served as pages of this size (the response's `size` says so):
+ * Spring Data's default `max-page-size`, far above what partners page with, so a partner
+ * that stops on a short page never stops early.
+ */
+export const MAX_PAGE_SIZE = 2000;
 
 export const clientTypes = ["PERSONA", "EMPRESA", "OTRO"] as const;
 export type ClientType = (typeof clientTypes)[number];
@@ -62,7 +66,9 @@ const optionalText = (max: number, example: string) =>
     .openapi({ type: ["string", "null"], maxLength: max, example });
 
 const fields = {
-  nombre: requiredText(150, "Empresa Telecom SAC").openapi({ description: "Nombre completo o razón social." }),
+  nombre: requiredText(150, "Empresa Telecom SAC").openapi({
+    description: "Nombre completo o razón social. Es el nombre entero: reemplaza los apellidos que otras superficies guardan aparte.",
+  }),
   tipoCliente: z.enum(clientTypes, { error: `Debe ser uno de: ${clientTypes.join(", ")}` }).openapi({ example: "EMPRESA" }),
   tipoDocumento: z.enum(clientDocumentTypes, { error: `Debe ser uno de: ${clientDocumentTypes.join(", ")}` }).openapi({ example: "RUC" }),
   numeroDocumento: requiredText(20, "20512345678").openapi({
@@ -129,7 +135,9 @@ export const ClienteResponse = z
   .object({
     id: z.number().int().openapi({ example: 42 }),
     tipoCliente: z.enum(clientTypes).nullable().openapi({ example: "EMPRESA" }),
-    nombre: nullableText("Empresa Telecom SAC"),
+    nombre: nullableText("Empresa Telecom SAC").openapi({
+      description: 'Full name or company name: a customer registered with separate surnames (kiosk, parking) reads as one name ("Brandon Mamani Ayala").',
+    }),
     tipoDocumento: z.enum(clientDocumentTypes).nullable().openapi({ example: "RUC" }),
     codigoCliente: nullableText("CLI042"),
     numeroDocumento: nullableText("20512345678"),

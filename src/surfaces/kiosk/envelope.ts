@@ -35,7 +35,7 @@ export const kioskEnvelope: Envelope = {
   fieldErrors(issues, input) {
     // A body that is valid JSON but not an object has no fields to name.
     if (issues.some((issue) => issue.path.length === 0)) return { body: [NOT_AN_OBJECT] };
-    // Every number of seed 000 is an integer: "70" or true is "must be an integer", as Laravel says.
+    // Every number of seed 000 is an integer: "7.5" or true is "must be an integer", as Laravel says.
     return laravel.fieldErrors(
       issues.map((issue) => (issue.code === "invalid_type" && issue.expected === "number" ? { ...issue, expected: "int" as const } : issue)),
       input,

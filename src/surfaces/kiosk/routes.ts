@@ -1,12 +1,15 @@
 import { VLT_DESTINATION_CACHE_MS } from "../../core/tenants/tenants";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { kioskErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { KioskError, kioskErrors } from "./envelope";
 import { limitPerClientIp, requireSecretHeader } from "./handlers";
 import { LobbyAuthenticateBody, LobbyClient, RegisterBody, RegisterResult } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Kiosk (VLT)"],
-  errors: kioskErrors({ 413: "Body larger than MAX_BODY_BYTES.", 415: "Content type is not JSON.", 500: "Internal error." }),
+  errors: {
+    ...kioskErrors({ 413: "Body larger than MAX_BODY_BYTES.", 415: "Content type is not JSON.", 500: "Internal error." }),
+    ...methodNotAllowedResponse(KioskError, { message: "The GET method is not supported for route api/clientes/register. Supported methods: POST." }),
+  },
 });
 
 export const registerRoute = route({
@@ -34,7 +37,8 @@ export const registerRoute = route({
     "\n\nConflicts -> 422 naming the field, nothing written: `codigoClienteVLT` and `dni` match different clients; the client with this `codigoClienteVLT`",
     "has another document number; the `codigoClienteVLT` belongs to a deactivated client (VLT codes are never reused).",
     "\n\n`tipoDocumento` uses SUNAT's catalogue: 1 DNI, 4 CE, 6 RUC, 7 PASAPORTE, any other code (0-99) OTRO; `dni` without it is a DNI.",
-    "JSON types are strict (no numeric strings for integers, no 0/1 for booleans); unknown fields are ignored; strings are trimmed.",
+    'Types follow Laravel\'s rules: an integer is a JSON integer or a digit string (`70` or `"70"`), a boolean is true, false, 1, 0, `"1"` or `"0"`;',
+    "values are stored as the integer or boolean they mean, anything else is a 422. Unknown fields are ignored; strings are trimmed.",
     "Malformed JSON is a 422 (`errors.body`). Concurrent taps of one card are serialised by its lock: exactly one registers, the others are duplicates;",
     "concurrent registrations of one new person (same dni, different cards) make one client.",
     "503 also when the card's lock cannot be obtained (retry).",

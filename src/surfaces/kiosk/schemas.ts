@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isCalendarDate } from "../../core/time";
+import { laravelBoolean, laravelInteger } from "../../http/laravel";
 
 /** An optional text field: trimmed, and absent when null or empty (Laravel's TrimStrings + ConvertEmptyStringsToNull). */
 const optionalText = (max: number) =>
@@ -10,13 +11,15 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((value) => value || undefined);
 
+/** An optional integer under Laravel's `integer` rule (71 or "71"); absent when null. */
 const optionalInteger = (min: number, max: number) =>
-  z
-    .int()
-    .min(min)
-    .max(max)
+  laravelInteger(z.int().min(min).max(max))
     .nullish()
     .transform((value) => value ?? undefined);
+
+/** Laravel's `boolean` rule: true, false, 1, 0, "1" or "0", stored as true or false. */
+const consent = (description: string) =>
+  laravelBoolean().openapi({ type: "boolean", description: `${description} Laravel's boolean rule: true, false, 1, 0, "1" or "0".`, example: true });
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
@@ -50,7 +53,11 @@ const birthDate = z
 /** Seed 000's registration body. Field order is the order Laravel reports errors in (the seed's 422 example). */
 export const RegisterBody = z
   .object({
-    codigoClienteVLT: z.int().min(1).openapi({ description: "The VLT system's client number (positive integer).", example: 70 }),
+    codigoClienteVLT: laravelInteger(z.int().min(1)).openapi({
+      type: "integer",
+      description: "The VLT system's client number (positive integer; as Laravel's integer rule, a digit string such as \"70\" too).",
+      example: 70,
+    }),
     correo: z.string().trim().min(1).max(254).pipe(z.email()).openapi({ type: "string", format: "email", example: "cliente70@gmail.com" }),
     tarjeta: z
       .string()
@@ -58,12 +65,13 @@ export const RegisterBody = z
       .min(1)
       .max(64)
       .openapi({ description: "RFID card UID as read (1-64 characters); matched trimmed and case-insensitively.", example: "A0C2BBCA" }),
-    enviarWhatsApp: z.boolean().openapi({ example: true }),
-    enviarCorreo: z.boolean().openapi({ example: true }),
-    enviarSms: z.boolean().openapi({ example: true }),
+    enviarWhatsApp: consent("Consent to WhatsApp messages."),
+    enviarCorreo: consent("Consent to email."),
+    enviarSms: consent("Consent to SMS."),
     tipoDocumento: optionalInteger(0, 99).openapi({
       type: "integer",
-      description: "SUNAT catalogue code: 1 DNI, 4 CE, 6 RUC, 7 PASAPORTE; any other (e.g. 0) is OTRO. With `dni` but without this, DNI.",
+      description:
+        'SUNAT catalogue code: 1 DNI, 4 CE, 6 RUC, 7 PASAPORTE; any other (e.g. 0) is OTRO. With `dni` but without this, DNI. An integer or a digit string ("1").',
       example: 1,
     }),
     dni: optionalText(20).openapi({ type: "string", description: "Document number (max 20 characters).", example: "74658993" }),
@@ -74,7 +82,11 @@ export const RegisterBody = z
     direccion: optionalText(255).openapi({ type: "string", example: "Av. Bolognesi 123" }),
     telefono: optionalText(30).openapi({ type: "string", example: "928570056" }),
     ubigeo: optionalText(10).openapi({ type: "string", example: "230101" }),
-    sexo: optionalInteger(0, 9).openapi({ type: "integer", description: "Gender identifier, stored as sent (0-9).", example: 1 }),
+    sexo: optionalInteger(0, 9).openapi({
+      type: "integer",
+      description: "Gender identifier (0-9; an integer or a digit string), stored as a number.",
+      example: 1,
+    }),
   })
   .openapi("KioskRegistration", {
     example: {
@@ -130,9 +142,9 @@ export const LobbyClient = z
       .openapi({ description: "SUNAT code as at registration (1 DNI, 4 CE, 6 RUC, 7 PASAPORTE, 0 other); null without a document.", example: 1 }),
     dni: z.string().nullable().openapi({ example: "74658993" }),
     codigoClienteVLT: z.number().int().nullable().openapi({ example: 70 }),
-    enviarWhatsApp: z.boolean().openapi({ example: true }),
-    enviarCorreo: z.boolean().openapi({ example: true }),
-    enviarSms: z.boolean().openapi({ example: true }),
+    enviarWhatsApp: consent("Consent to WhatsApp messages."),
+    enviarCorreo: consent("Consent to email."),
+    enviarSms: consent("Consent to SMS."),
     tarjeta: z.string().openapi({ description: "The active card, as stored (trimmed, upper-case).", example: "A0C2BBCA" }),
   })
   .openapi("LobbyClient");

@@ -21,7 +21,17 @@ import type { AppEnv } from "../../http/app-env";
 import { RequestError } from "../../http/errors";
 import { clientIp, enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { loyaltyOk } from "./envelope";
-import { renderCustomer, renderDefaultGroup, renderFoundCustomer, renderLot, renderProductDay, renderStoreDay, renderTransaction } from "./render";
+import {
+  type CustomerExtras,
+  renderCustomer,
+  renderDefaultGroup,
+  renderFoundCustomer,
+  renderLot,
+  renderProductDay,
+  renderStoreDay,
+  renderTransaction,
+  type TransactionEndpoint,
+} from "./render";
 import type {
   byCodeRoute,
   createCheckbookRoute,
@@ -45,6 +55,11 @@ import type { CheckbookBody } from "./schemas";
 function channelOf(c: Context<AppEnv>): Channel {
   const platform = c.req.header("platform")?.trim().toLowerCase();
   return isFrontend(platform) ? platform : "loyalty";
+}
+
+/** The extras the caller opted into for the response's customer blocks (`include=group`). */
+function extrasOf(query: { include?: "group" }): CustomerExtras {
+  return { group: query.include === "group" };
 }
 
 function expirationOf(value: string | null | undefined): ExpirationInput | null {
@@ -74,16 +89,16 @@ export const createTransaction: RouteHandler<typeof createTransactionRoute, AppE
     earnedRedeemed: null,
     lines: [],
   };
-  return loyaltyOk(c, await postAndRender(c, input));
+  return loyaltyOk(c, await postAndRender(c, input, "POST /api/transaction", extrasOf(c.req.valid("query"))));
 };
 
-async function postAndRender(c: Context<AppEnv>, input: PostInput) {
+async function postAndRender<E extends TransactionEndpoint>(c: Context<AppEnv>, input: PostInput, endpoint: E, extras: CustomerExtras) {
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
   const posted = await postTransaction(db, tenantId, input, channelOf(c));
   // A new posting comes back with its view; a replay reads the original.
   const view = posted.view ?? (await transactionsByIds(db, tenantId, [posted.transactionId]))[0]!;
-  return renderTransaction(view);
+  return renderTransaction(view, endpoint, extras);
 }
 
 /** A checkbook or voucher body as a posting: `earnedRedeemed` decides the direction and the amount. */
@@ -119,14 +134,15 @@ function checkbookInput(body: z.output<typeof CheckbookBody>, operation: "checkb
 }
 
 export const createCheckbook: RouteHandler<typeof createCheckbookRoute, AppEnv> = async (c) =>
-  loyaltyOk(c, await postAndRender(c, checkbookInput(c.req.valid("json"), "checkbook")));
+  loyaltyOk(c, await postAndRender(c, checkbookInput(c.req.valid("json"), "checkbook"), "POST /api/transaction/checkbook", extrasOf(c.req.valid("query"))));
 
 export const redeemFullBalance: RouteHandler<typeof redeemFullBalanceRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
   const posted = await postTransaction(db, tenantId, checkbookInput(body, "voucher"), channelOf(c));
-  return loyaltyOk(c, renderCustomer(posted.view?.customer ?? (await customerByExternalId(db, tenantId, body.customer.externalId))));
+  const customer = posted.view?.customer ?? (await customerByExternalId(db, tenantId, body.customer.externalId));
+  return loyaltyOk(c, renderCustomer(customer, extrasOf(c.req.valid("query"))));
 };
 
 export const reverse: RouteHandler<typeof reverseRoute, AppEnv> = async (c) => {
@@ -135,7 +151,7 @@ export const reverse: RouteHandler<typeof reverseRoute, AppEnv> = async (c) => {
   const tenantId = c.get("principal").tenantId;
   const ids = await reverseTransactions(db, tenantId, type, [code], true);
   const [view] = await transactionsByIds(db, tenantId, ids);
-  return loyaltyOk(c, renderTransaction(view!));
+  return loyaltyOk(c, renderTransaction(view!, "POST /api/transaction/reverse", extrasOf(c.req.valid("query"))));
 };
 
 export const reverseMany: RouteHandler<typeof reverseManyRoute, AppEnv> = async (c) => {
@@ -143,7 +159,11 @@ export const reverseMany: RouteHandler<typeof reverseManyRoute, AppEnv> = async 
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
   const ids = await reverseTransactions(db, tenantId, type, codes, false);
-  return loyaltyOk(c, (await transactionsByIds(db, tenantId, ids)).map(renderTransaction));
+  const extras = extrasOf(c.req.valid("query"));
+  return loyaltyOk(
+    c,
+    (await transactionsByIds(db, tenantId, ids)).map((view) => renderTransaction(view, "POST /api/transaction/reverseMany", extras)),
+  );
 };
 
 export const transfer: RouteHandler<typeof transferRoute, AppEnv> = async (c) => {
@@ -164,29 +184,44 @@ export const transfer: RouteHandler<typeof transferRoute, AppEnv> = async (c) =>
     channelOf(c),
   );
   const [from, to] = await transactionsByIds(db, tenantId, [debitId, creditId]);
-  return loyaltyOk(c, { from: renderTransaction(from!), to: renderTransaction(to!) });
+  const extras = extrasOf(c.req.valid("query"));
+  return loyaltyOk(c, {
+    from: renderTransaction(from!, "POST /api/transaction/transfer", extras),
+    to: renderTransaction(to!, "POST /api/transaction/transfer", extras),
+  });
 };
 
 export const history: RouteHandler<typeof historyRoute, AppEnv> = async (c) => {
-  const { customerId, page, asOf } = c.req.valid("query");
-  const views = await customerHistory(c.get("db"), c.get("principal").tenantId, customerId, page, asOf);
-  return c.json({ data: views.map(renderTransaction) }, 200);
+  const query = c.req.valid("query");
+  const views = await customerHistory(c.get("db"), c.get("principal").tenantId, query.customerId, query.page, query.asOf);
+  return c.json({ data: views.map((view) => renderTransaction(view, "GET /api/transaction/history", extrasOf(query))) }, 200);
 };
 
 export const byCode: RouteHandler<typeof byCodeRoute, AppEnv> = async (c) => {
-  const { type, code } = c.req.valid("query");
-  const views = await transactionsByCode(c.get("db"), c.get("principal").tenantId, type, code);
-  return loyaltyOk(c, views.map(renderTransaction));
+  const query = c.req.valid("query");
+  const views = await transactionsByCode(c.get("db"), c.get("principal").tenantId, query.type, query.code);
+  return loyaltyOk(
+    c,
+    views.map((view) => renderTransaction(view, "GET /api/transaction/transactionByCode", extrasOf(query))),
+  );
 };
 
 export const reloads: RouteHandler<typeof reloadsRoute, AppEnv> = async (c) => {
-  const views = await customerTransactionsBetween(c.get("db"), c.get("principal").tenantId, { ...c.req.valid("query"), kind: "reloads" });
-  return loyaltyOk(c, views.map(renderTransaction));
+  const query = c.req.valid("query");
+  const views = await customerTransactionsBetween(c.get("db"), c.get("principal").tenantId, { ...query, kind: "reloads" });
+  return loyaltyOk(
+    c,
+    views.map((view) => renderTransaction(view, "GET /api/transaction/reloadsByCustomer", extrasOf(query))),
+  );
 };
 
 export const points: RouteHandler<typeof pointsRoute, AppEnv> = async (c) => {
-  const views = await customerTransactionsBetween(c.get("db"), c.get("principal").tenantId, { ...c.req.valid("query"), kind: "points" });
-  return loyaltyOk(c, views.map(renderTransaction));
+  const query = c.req.valid("query");
+  const views = await customerTransactionsBetween(c.get("db"), c.get("principal").tenantId, { ...query, kind: "points" });
+  return loyaltyOk(
+    c,
+    views.map((view) => renderTransaction(view, "GET /api/transaction/pointsByCustomer", extrasOf(query))),
+  );
 };
 
 export const lots: RouteHandler<typeof lotsRoute, AppEnv> = async (c) => {

@@ -41,7 +41,7 @@ import {
 const prefixes = ["/oauth/*", "/api/transaction/*", "/api/report/*", "/api/batch/*", "/api/group/*", "/api/customer/*"];
 
 /** Seed 003 (MS Loyalty API): OAuth2 tokens, the points/coins ledger, lots, tiers, customer look-up and daily reports. */
-export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes)
+export const loyaltySurface = createSurface(loyaltyEnvelope, prefixes, { trailingSlash: "served" })
   .openapi(oauthTokenRoute, oauthToken)
   .openapi(createTransactionRoute, createTransaction)
   .openapi(createCheckbookRoute, createCheckbook)

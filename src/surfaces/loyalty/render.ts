@@ -3,8 +3,8 @@ import type { ProductDayRow, StoreDayRow } from "../../core/reports/summaries";
 
 /**
  * Seed 003's renderings: ids as strings, absent values as the string "null", units as
- * `{id, name, sign}`, balances with two decimals ("250.00") and transaction amounts as
- * plain numbers when whole ("100") and with two decimals otherwise ("12.50").
+ * `{id, name, sign}`, balances with two decimals ("250.00"); transactions as each endpoint
+ * shows them (`transactionShapes`).
  */
 
 const units: Record<LedgerUnit, { id: string; name: string; sign: string }> = {
@@ -31,8 +31,45 @@ const orNull = (value: string | number | null | undefined) => (value === null ||
 export const renderGroup = (group: GroupView | null) =>
   group ? { id: String(group.id), name: group.name, description: group.description } : ("null" as const);
 
-export function renderCustomer(customer: CustomerView) {
-  return {
+/**
+ * Where seed 003's endpoints disagree, each endpoint follows its own example and schema:
+ * `store` is the string "null" where the endpoint's schema declares a string (even when
+ * the transaction has a store) and an object where it declares one ({id, externalId,
+ * name}, each "null" when the transaction has no store); `total` keeps two decimals
+ * where the endpoint's example shows them ("20.00"), else it is whole when whole ("100").
+ */
+export const transactionShapes = {
+  "POST /api/transaction": { store: "string", total: "whole when whole" },
+  "POST /api/transaction/checkbook": { store: "object", total: "whole when whole" },
+  "POST /api/transaction/reverse": { store: "object", total: "two decimals" },
+  "POST /api/transaction/reverseMany": { store: "object", total: "two decimals" },
+  "POST /api/transaction/transfer": { store: "string", total: "two decimals" },
+  "GET /api/transaction/history": { store: "string", total: "two decimals" },
+  "GET /api/transaction/transactionByCode": { store: "string", total: "whole when whole" },
+  "GET /api/transaction/reloadsByCustomer": { store: "string", total: "whole when whole" },
+  "GET /api/transaction/pointsByCustomer": { store: "string", total: "whole when whole" },
+} as const satisfies Record<string, { store: "string" | "object"; total: "whole when whole" | "two decimals" }>;
+
+export type TransactionEndpoint = keyof typeof transactionShapes;
+
+const storeWording = { string: '`"null"` (the string, always)', object: '`{id, externalId, name}` (each `"null"` without a store)' };
+const totalWording = { "whole when whole": '`"100"` when whole, else `"12.50"`', "two decimals": 'always two decimals (`"20.00"`, `"1.00"`)' };
+
+/** `transactionShapes` as the Markdown table the OpenAPI descriptions carry. */
+export const transactionShapesTable = [
+  "| endpoint | `store` | `total` |",
+  "|---|---|---|",
+  ...Object.entries(transactionShapes).map(([endpoint, shape]) => `| \`${endpoint}\` | ${storeWording[shape.store]} | ${totalWording[shape.total]} |`),
+].join("\n");
+
+/** What a response adds to the seed's customer block when the caller opts in (`include=group`). */
+export interface CustomerExtras {
+  group: boolean;
+}
+
+/** The seed's customer block `{id, externalId, name, totals}`; the tier (`group`) only when asked for. */
+export function renderCustomer(customer: CustomerView, extras: CustomerExtras) {
+  const block = {
     id: String(customer.id),
     externalId: customer.externalId,
     name: orNull(customer.name),
@@ -43,11 +80,24 @@ export function renderCustomer(customer: CustomerView) {
       batch: "null",
       set_name: "null",
     })),
-    group: renderGroup(customer.group),
   };
+  return extras.group ? { ...block, group: renderGroup(customer.group) } : block;
 }
 
-export function renderTransaction(t: TransactionView) {
+const noStore = { id: "null", externalId: "null", name: "null" };
+
+type StoreOf<E extends TransactionEndpoint> = (typeof transactionShapes)[E]["store"] extends "string"
+  ? "null"
+  : { id: string; externalId: string; name: string };
+
+function renderStore(t: TransactionView, shape: "string" | "object") {
+  if (shape === "string") return "null";
+  return t.store ? { id: String(t.store.id), externalId: t.store.externalId, name: orNull(t.store.name) } : noStore;
+}
+
+/** A transaction in the shape `endpoint` answers it (see `transactionShapes`). */
+export function renderTransaction<E extends TransactionEndpoint>(t: TransactionView, endpoint: E, extras: CustomerExtras) {
+  const shape = transactionShapes[endpoint];
   return {
     id: String(t.id),
     title: t.title,
@@ -55,11 +105,11 @@ export function renderTransaction(t: TransactionView) {
     code: orNull(t.code),
     external_entity_id: orNull(t.code),
     type: t.direction,
-    total: renderAmount(t.amount),
+    total: shape.total === "two decimals" ? renderBalance(t.amount) : renderAmount(t.amount),
     created_at: t.createdAt,
     unit: renderUnit(t.unit),
-    customer: renderCustomer(t.customer),
-    store: t.store ? { id: String(t.store.id), externalId: t.store.externalId, name: orNull(t.store.name) } : ("null" as const),
+    customer: renderCustomer(t.customer, extras),
+    store: renderStore(t, shape.store) as StoreOf<E>,
   };
 }
 

@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { HISTORY_PAGE_SIZE, OPEN_LOTS_LIMIT, RANGE_QUERY_LIMIT } from "../../core/ledger/queries";
 import { REPORT_MAX_DAYS, REPORT_ROW_LIMIT } from "../../core/reports/summaries";
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { loyaltyErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { LoyaltyError, loyaltyErrors } from "./envelope";
+import { transactionShapesTable } from "./render";
 import {
   ByCodeQuery,
   ByCustomerQuery,
@@ -13,9 +14,11 @@ import {
   ExternalIdQuery,
   FoundCustomer,
   HistoryQuery,
+  IncludeQuery,
   Lot,
   LoyaltyCustomer,
   LoyaltyTransaction,
+  LoyaltyTransactionWithStore,
   ok,
   ProductDay,
   ReportQuery,
@@ -32,7 +35,11 @@ const route = defineRoutes({
   tags: ["Loyalty: transacciones"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: loyaltyErrors({ 401: "Missing, invalid or revoked token (Unauthenticated)." }),
+  errors: {
+    ...loyaltyErrors({ 401: "Missing, invalid or revoked token (Unauthenticated)." }),
+    // Seed 003: "405 The method is not implemented".
+    ...methodNotAllowedResponse(LoyaltyError, { code: 405, status: "error", message: "Method Not Allowed", warning: [], error: [] }),
+  },
 });
 
 const writeErrors = loyaltyErrors({
@@ -52,7 +59,7 @@ const reportTags = ["Loyalty: reportes"];
 
 const ledgerModel = [
   'Ledger: amounts are integers in hundredths (at most two decimals accepted); POINTS render as unit `{id:"1",name:"POINTS",sign:"PTS"}`, COINS as `{id:"2",name:"COINS",sign:"$"}`.',
-  'Transactions are immutable; `total` renders like the seed ("100" when whole, "12.50" otherwise), balances (`total_amount`) always with two decimals ("250.00"), `created_at` as `YYYY-MM-DD HH:mm:ss` in the tenant\'s time zone.',
+  "Transactions are immutable; `total` renders as the endpoint's seed example does (see the table below), balances (`total_amount`) always with two decimals (\"250.00\"), `created_at` as `YYYY-MM-DD HH:mm:ss` in the tenant's time zone.",
   '`title` is the type\'s title from the tenant\'s catalogue ("Cupón" for POINTS COUPON, as the seed shows; the partner\'s own `title` is stored); `external_entity_id` repeats `code`; absent values render as the string "null".',
   "Every POINTS credit opens a lot that expires at `expirationDate` (a local date: valid through 23:59:59 of that day; or a local `YYYY-MM-DD HH:mm:ss`), else after the tenant's points lifetime (default 365 days); COINS never expire.",
   "Debits take from lots first-expiring-first; points stay spendable until the expiration job (every 15 minutes) expires their lot.",
@@ -62,25 +69,37 @@ const ledgerModel = [
   "A customer is named by its `externalId`, the partner's id, resolved in the tenant's one registry: the customer holding it as its loyalty id, else the customer holding it as a document number (e.g. a player the kiosk registered by dni, whatever surface registered the document; when several share it, its oldest active holder), which is then credited and keeps the value as its loyalty id (so `findByExternalId` and `history` find it by it).",
   "Not found at all, the customer is created from the `customer` block (`externalId`, `name`, `data`; the first values seen are kept), with the registration channel taken from the `Platform` header (web, mobile, ios, android; else `loyalty`); a deactivated customer -> 422.",
   "Stores, vendors and products are registered on first sight by `externalId` (the first name seen is kept; responses show the stored name).",
-  "The customer block adds `group`, the customer's tier (from lifetime POINTS earned), to the seed's fields.",
 ].join(" ");
+
+/**
+ * Seed 003's endpoints disagree on two renderings; each follows its own example and schema.
+ * The same table drives the rendering (render.ts `transactionShapes`).
+ */
+const shapes = [
+  "\n\nWhere the seed's endpoints disagree, each endpoint follows its own example and schema:\n\n",
+  transactionShapesTable,
+  "\n\n`POST /api/transaction/redeemFullBalance` answers the customer block alone (no `store`, no `total`), as its example shows.",
+  " Every customer block is the seed's `{id, externalId, name, totals}` exactly; `include=group` adds the customer's tier as `group` (opt-in, off by default).",
+].join("");
 
 /** The registration channel of customers a call creates: the seed's `Platform` header, else the surface itself. */
 
 const TransactionResponse = ok(LoyaltyTransaction, "LoyaltyTransactionResponse");
+const TransactionWithStoreResponse = ok(LoyaltyTransactionWithStore, "LoyaltyTransactionWithStoreResponse");
 
 export const createTransactionRoute = route({
   method: "post",
   path: "/api/transaction",
   summary: "Crear transacción",
-  description: [
-    "Stores one transaction for the customer. The direction and unit come from `type` (the tenant's catalogue: POINTS COUPON, POINTS ORDER, POINTS BALANCE credit POINTS;",
-    "POINTS REDEEM debits POINTS; BALANCE RELOAD credits COINS; BALANCE REDEEM debits COINS; unknown types, the transfer type and the system type POINTS EXPIRATION -> 422 on `type`).",
-    "`total` is the amount moved (> 0). Required as the seed says: `type`, `description`, `total`, `customer` (with `externalId`, `name` and a `data` object whose keys are the partner's own).",
-    "`code` is optional: without it the transaction has no idempotency key.",
-    ledgerModel,
-  ].join(" "),
-  request: { body: jsonBody(TransactionBody) },
+  description:
+    [
+      "Stores one transaction for the customer. The direction and unit come from `type` (the tenant's catalogue: POINTS COUPON, POINTS ORDER, POINTS BALANCE credit POINTS;",
+      "POINTS REDEEM debits POINTS; BALANCE RELOAD credits COINS; BALANCE REDEEM debits COINS; unknown types, the transfer type and the system type POINTS EXPIRATION -> 422 on `type`).",
+      "`total` is the amount moved (> 0). Required as the seed says: `type`, `description`, `total`, `customer` (with `externalId`, `name` and a `data` object whose keys are the partner's own).",
+      "`code` is optional: without it the transaction has no idempotency key.",
+      ledgerModel,
+    ].join(" ") + shapes,
+  request: { query: IncludeQuery, body: jsonBody(TransactionBody) },
   responses: {
     200: { description: "The transaction (or the original one, on a retry).", content: { "application/json": { schema: TransactionResponse } } },
     ...writeErrors,
@@ -96,30 +115,35 @@ export const createCheckbookRoute = route({
   method: "post",
   path: "/api/transaction/checkbook",
   summary: "Crear checkBook",
-  description: [
-    "Stores an order (checkbook) and the points it moves: a CREDIT of `earnedRedeemed` in the type's unit when positive (a lot opens with the tenant's default expiration),",
-    "a DEBIT of its absolute value when negative (422 on `earnedRedeemed` when the balance does not cover it), a zero-amount CREDIT when 0.",
-    "`description` is the store's stored name (the seed shows the store name there). The response `total` is the points moved.",
-    checkbookRules,
-    ledgerModel,
-  ].join(" "),
-  request: { body: jsonBody(CheckbookBody) },
-  responses: { 200: { description: "The checkbook's transaction.", content: { "application/json": { schema: TransactionResponse } } }, ...writeErrors },
+  description:
+    [
+      "Stores an order (checkbook) and the points it moves: a CREDIT of `earnedRedeemed` in the type's unit when positive (a lot opens with the tenant's default expiration),",
+      "a DEBIT of its absolute value when negative (422 on `earnedRedeemed` when the balance does not cover it), a zero-amount CREDIT when 0.",
+      "`description` is the store's stored name (the seed shows the store name there). The response `total` is the points moved.",
+      checkbookRules,
+      ledgerModel,
+    ].join(" ") + shapes,
+  request: { query: IncludeQuery, body: jsonBody(CheckbookBody) },
+  responses: {
+    200: { description: "The checkbook's transaction.", content: { "application/json": { schema: TransactionWithStoreResponse } } },
+    ...writeErrors,
+  },
 });
 
 export const redeemFullBalanceRoute = route({
   method: "post",
   path: "/api/transaction/redeemFullBalance",
   summary: "Redimir voucher",
-  description: [
-    "Redeems the customer's whole balance of the type's unit as a voucher: one DEBIT of the entire balance (taking every open lot), computed when the write runs,",
-    "so a concurrent credit is either fully included or left for later, never half-taken; the order (`total`, `detail` lines) is stored with it like a checkbook.",
-    "`earnedRedeemed` is stored as sent (the amount debited is the balance). A customer seen for the first time is created and redeems 0.",
-    'Answers the customer with its totals after the redemption (that unit at "0.00").',
-    checkbookRules,
-    ledgerModel,
-  ].join(" "),
-  request: { body: jsonBody(CheckbookBody) },
+  description:
+    [
+      "Redeems the customer's whole balance of the type's unit as a voucher: one DEBIT of the entire balance (taking every open lot), computed when the write runs,",
+      "so a concurrent credit is either fully included or left for later, never half-taken; the order (`total`, `detail` lines) is stored with it like a checkbook.",
+      "`earnedRedeemed` is stored as sent (the amount debited is the balance). A customer seen for the first time is created and redeems 0.",
+      'Answers the customer with its totals after the redemption (that unit at "0.00").',
+      checkbookRules,
+      ledgerModel,
+    ].join(" ") + shapes,
+  request: { query: IncludeQuery, body: jsonBody(CheckbookBody) },
   responses: {
     200: { description: "The customer after the redemption.", content: { "application/json": { schema: ok(LoyaltyCustomer, "LoyaltyCustomerResponse") } } },
     ...writeErrors,
@@ -136,19 +160,19 @@ export const reverseRoute = route({
   method: "post",
   path: "/api/transaction/reverse",
   summary: "Revertir transacción",
-  description: `${reversalRules} Unknown (type, code) -> 404. ${ledgerModel}`,
-  request: { body: jsonBody(ReverseBody) },
-  responses: { 200: { description: "The reversal.", content: { "application/json": { schema: TransactionResponse } } }, ...writeErrors },
+  description: `${reversalRules} Unknown (type, code) -> 404. ${ledgerModel}${shapes}`,
+  request: { query: IncludeQuery, body: jsonBody(ReverseBody) },
+  responses: { 200: { description: "The reversal.", content: { "application/json": { schema: TransactionWithStoreResponse } } }, ...writeErrors },
 });
 
 export const reverseManyRoute = route({
   method: "post",
   path: "/api/transaction/reverseMany",
   summary: "Revertir transacciones",
-  description: `All or nothing, in one batch: every code (1 to 100, no repeats) must name a reversible, not yet reversed transaction of \`type\`; otherwise 422 names the first failing item (\`codes.N\`) and nothing is reversed. ${reversalRules} Answers the reversals in the order of \`codes\`. ${ledgerModel}`,
-  request: { body: jsonBody(ReverseManyBody) },
+  description: `All or nothing, in one batch: every code (1 to 100, no repeats) must name a reversible, not yet reversed transaction of \`type\`; otherwise 422 names the first failing item (\`codes.N\`) and nothing is reversed. ${reversalRules} Answers the reversals in the order of \`codes\`. ${ledgerModel}${shapes}`,
+  request: { query: IncludeQuery, body: jsonBody(ReverseManyBody) },
   responses: {
-    200: { description: "The reversals.", content: { "application/json": { schema: ok(z.array(LoyaltyTransaction), "LoyaltyTransactionListResponse") } } },
+    200: { description: "The reversals.", content: { "application/json": { schema: ok(z.array(LoyaltyTransactionWithStore), "LoyaltyReversalsResponse") } } },
     ...writeErrors,
   },
 });
@@ -157,15 +181,16 @@ export const transferRoute = route({
   method: "post",
   path: "/api/transaction/transfer",
   summary: "Transferir puntos",
-  description: [
-    "Moves `total` points from `customerFrom` to `customerTo` in one atomic batch: a DEBIT of the sender (422 on `total` when its balance does not cover it, nothing written)",
-    "and a CREDIT of the receiver (created on first sight). The receiver gets one lot per lot taken from the sender, with the same expiration, so a transfer never extends the life of points.",
-    "`type` must be a transfer type of the catalogue (BALANCE TRANSFER DEBIT, which moves POINTS); sender and receiver must differ.",
-    "Each half's `description` is the other party's name (as the seed shows); `to` is rendered as the CREDIT it is (the seed's example repeats DEBIT).",
-    "An optional `code` makes the transfer idempotent like any (type, code); without it every call is a new transfer. Transfers cannot be reversed: transfer back instead.",
-    ledgerModel,
-  ].join(" "),
-  request: { body: jsonBody(TransferBody) },
+  description:
+    [
+      "Moves `total` points from `customerFrom` to `customerTo` in one atomic batch: a DEBIT of the sender (422 on `total` when its balance does not cover it, nothing written)",
+      "and a CREDIT of the receiver (created on first sight). The receiver gets one lot per lot taken from the sender, with the same expiration, so a transfer never extends the life of points.",
+      "`type` must be a transfer type of the catalogue (BALANCE TRANSFER DEBIT, which moves POINTS); sender and receiver must differ.",
+      "Each half's `description` is the other party's name (as the seed shows); `to` is rendered as the CREDIT it is (the seed's example repeats DEBIT).",
+      "An optional `code` makes the transfer idempotent like any (type, code); without it every call is a new transfer. Transfers cannot be reversed: transfer back instead.",
+      ledgerModel,
+    ].join(" ") + shapes,
+  request: { query: IncludeQuery, body: jsonBody(TransferBody) },
   responses: {
     200: {
       description: "Both halves.",
@@ -185,14 +210,15 @@ export const historyRoute = route({
   path: "/api/transaction/history",
   tags: ["Loyalty: transacciones"],
   summary: "Obtener Transacciones",
-  description: [
-    `The customer's transactions, newest first, ${HISTORY_PAGE_SIZE} per page; \`page\` is 1-based (default 1). \`customerId\` is the customer's \`externalId\` (the partner's identifier, as the seed's examples show).`,
-    "Answered as the seed shows: `{data:[...]}` only. Pages are ranges of the customer's transaction numbers (each customer's transactions are numbered 1, 2, 3 … as they are written),",
-    "so a page reads only its own rows however long the history is, and the order never ties or shuffles.",
-    "Stable paging under concurrent inserts: pass `asOf` = the `id` of the first transaction of page 1 to count every page from that transaction (newer ones are left out), so no row shows up twice while paging.",
-    "Unknown customer -> 404. A page past the end -> empty `data`.",
-    quoting,
-  ].join(" "),
+  description:
+    [
+      `The customer's transactions, newest first, ${HISTORY_PAGE_SIZE} per page; \`page\` is 1-based (default 1). \`customerId\` is the customer's \`externalId\` (the partner's identifier, as the seed's examples show).`,
+      "Answered as the seed shows: `{data:[...]}` only. Pages are ranges of the customer's transaction numbers (each customer's transactions are numbered 1, 2, 3 … as they are written),",
+      "so a page reads only its own rows however long the history is, and the order never ties or shuffles.",
+      "Stable paging under concurrent inserts: pass `asOf` = the `id` of the first transaction of page 1 to count every page from that transaction (newer ones are left out), so no row shows up twice while paging.",
+      "Unknown customer -> 404. A page past the end -> empty `data`; `page=0`, a negative or an unparsable page serves page 1, as Laravel's paginator does.",
+      quoting,
+    ].join(" ") + shapes,
   request: { query: HistoryQuery },
   responses: {
     200: { description: "One page.", content: { "application/json": { schema: z.object({ data: z.array(LoyaltyTransaction) }).openapi("LoyaltyHistory") } } },
@@ -205,7 +231,7 @@ export const byCodeRoute = route({
   path: "/api/transaction/transactionByCode",
   tags: ["Loyalty: transacciones"],
   summary: "Obtener transacción por código",
-  description: `The transaction of (\`type\`, \`code\`) followed by its reversal, if it was reversed (both halves of a transfer posted with a code). Unknown pair -> 404. ${quoting}`,
+  description: `The transaction of (\`type\`, \`code\`) followed by its reversal, if it was reversed (both halves of a transfer posted with a code). Unknown pair -> 404. ${quoting}${shapes}`,
   request: { query: ByCodeQuery },
   responses: { 200: { description: "The transaction(s).", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });
@@ -222,7 +248,7 @@ export const reloadsRoute = route({
   path: "/api/transaction/reloadsByCustomer",
   tags: ["Loyalty: transacciones"],
   summary: "Obtener transacción de recargas por cliente",
-  description: `The customer's COINS reloads ("recargas": transactions of a reload type such as BALANCE RELOAD, not their reversals) in the date range. ${rangeRules}`,
+  description: `The customer's COINS reloads ("recargas": transactions of a reload type such as BALANCE RELOAD, not their reversals) in the date range. ${rangeRules}${shapes}`,
   request: { query: ByCustomerQuery },
   responses: { 200: { description: "The reloads.", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });
@@ -232,7 +258,7 @@ export const pointsRoute = route({
   path: "/api/transaction/pointsByCustomer",
   tags: ["Loyalty: transacciones"],
   summary: "Obtener transacción de puntos por cliente",
-  description: `Every POINTS transaction of the customer (credits, debits, reversals, transfers, expirations) in the date range. ${rangeRules}`,
+  description: `Every POINTS transaction of the customer (credits, debits, reversals, transfers, expirations) in the date range. ${rangeRules}${shapes}`,
   request: { query: ByCustomerQuery },
   responses: { 200: { description: "The POINTS transactions.", content: { "application/json": { schema: TransactionList } } }, ...readErrors },
 });

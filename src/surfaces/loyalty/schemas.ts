@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { REPORT_MAX_DAYS } from "../../core/reports/summaries";
 import { addDays, isCalendarDate } from "../../core/time";
+import { laravelPageParam } from "../../http/laravel";
 
 /**
  * Seed 003's request and response shapes. Amounts arrive as JSON numbers with at most
@@ -149,15 +150,30 @@ const QueryText = z.preprocess(unquoted, z.string().trim().min(1).max(191));
 /** A calendar date (`YYYY-MM-DD`) once its quotes are removed; the seed's truncated `'2018`, `2018-7-1` or `2018-02-30` are refused. */
 export const QueryDate = z.preprocess(unquoted, z.string().min(1).refine(isCalendarDate, { error: "The date must be a valid date (YYYY-MM-DD)." }));
 
+/**
+ * The opt-in extras of a response's customer blocks (`include=group`: the customer's tier).
+ * The seed's blocks have no other keys, and strict clients fail on unknown ones.
+ */
+export const Include = z.preprocess(unquoted, z.enum(["group"]).optional()).openapi({
+  param: { name: "include", in: "query" },
+  type: "string",
+  enum: ["group"],
+  description:
+    "Opt-in: `group` adds `group`, the customer's tier (from lifetime POINTS earned), to every customer block of the response. Off by default: the seed's customer block is `{id, externalId, name, totals}` exactly.",
+});
+export const IncludeQuery = z.object({ include: Include });
+
 export const HistoryQuery = z.object({
   customerId: QueryText.openapi({ type: "string", example: "1716583941" }),
-  page: z.preprocess(unquoted, z.coerce.number().int().min(1).max(1_000_000).default(1)).openapi({ type: "integer", example: 1 }),
+  page: z.preprocess(unquoted, laravelPageParam("1-based page number (default 1).")),
   asOf: z.preprocess(unquoted, z.coerce.number().int().min(1).optional()).openapi({ type: "integer", example: 7874 }),
+  include: Include,
 });
 
 export const ByCodeQuery = z.object({
   code: QueryText.openapi({ type: "string", example: "Bienvenido732" }),
   type: QueryText.openapi({ type: "string", example: "POINTS COUPON" }),
+  include: Include,
 });
 
 export const ByCustomerQuery = z
@@ -165,6 +181,7 @@ export const ByCustomerQuery = z
     document: QueryText.openapi({ type: "string", example: "0401591714" }),
     from: QueryDate.openapi({ type: "string", example: "2018-09-03" }),
     to: QueryDate.openapi({ type: "string", example: "2018-09-30" }),
+    include: Include,
   })
   .refine((q) => q.from <= q.to, { path: ["to"], error: "The to field must be a date after or equal to from." });
 
@@ -177,24 +194,38 @@ const Unit = z.object({ id: z.string(), name: z.string(), sign: z.string() }).op
 const Total = z.object({ id: z.string(), total_amount: z.string(), unit: Unit, batch: z.string(), set_name: z.string() }).openapi("LoyaltyTotal");
 const Group = z.object({ id: z.string(), name: z.string(), description: z.string() }).openapi("LoyaltyGroupRef");
 export const LoyaltyCustomer = z
-  .object({ id: z.string(), externalId: z.string(), name: z.string(), totals: z.array(Total), group: z.union([Group, z.literal("null")]) })
-  .openapi("LoyaltyCustomer");
-const Store = z.object({ id: z.string(), externalId: z.string(), name: z.string() });
-export const LoyaltyTransaction = z
   .object({
     id: z.string(),
-    title: z.string(),
-    description: z.string(),
-    code: z.string(),
-    external_entity_id: z.string(),
-    type: z.enum(["CREDIT", "DEBIT"]),
-    total: z.string(),
-    created_at: z.string(),
-    unit: Unit,
-    customer: LoyaltyCustomer,
-    store: z.union([Store, z.literal("null")]),
+    externalId: z.string(),
+    name: z.string(),
+    totals: z.array(Total),
+    group: z
+      .union([Group, z.literal("null")])
+      .optional()
+      .openapi({ description: 'Only with `include=group`: the customer\'s tier ("null" below the first). Not in the seed, which has no other keys here.' }),
   })
-  .openapi("LoyaltyTransaction");
+  .openapi("LoyaltyCustomer");
+const Store = z.object({ id: z.string(), externalId: z.string(), name: z.string() }).openapi("LoyaltyStore");
+const transactionFields = {
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  code: z.string(),
+  external_entity_id: z.string(),
+  type: z.enum(["CREDIT", "DEBIT"]),
+  total: z.string(),
+  created_at: z.string(),
+  unit: Unit,
+  customer: LoyaltyCustomer,
+};
+/** A transaction where the endpoint's schema declares `store` a string: always "null". */
+export const LoyaltyTransaction = z
+  .object({ ...transactionFields, store: z.literal("null") })
+  .openapi("LoyaltyTransaction", { description: 'A transaction of an endpoint whose seed schema declares `store` a string: it is always "null".' });
+/** A transaction where the endpoint's schema declares `store` an object. */
+export const LoyaltyTransactionWithStore = z.object({ ...transactionFields, store: Store }).openapi("LoyaltyTransactionWithStore", {
+  description: 'A transaction of an endpoint whose seed schema declares `store` an object (`id`, `externalId` and `name` "null" when it has no store).',
+});
 
 /** Seed 003's success envelope around `data`. */
 export const ok = <T extends z.ZodType>(data: T, name: string) =>

@@ -7,6 +7,7 @@ import { errorResponses } from "../../http/openapi";
 const reasons: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
+  405: "Method Not Allowed",
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",

@@ -6,7 +6,7 @@ import { addCustomerRoute, addTagsRoute, cancelTagsRoute, listTagsRoute } from "
 const prefixes = ["/api/v3/business/*"];
 
 /** Seed 002: parking customers and their vehicle tags. */
-export const parkingSurface = createSurface(parkingEnvelope, prefixes)
+export const parkingSurface = createSurface(parkingEnvelope, prefixes, { trailingSlash: "served" })
   .openapi(addCustomerRoute, addCustomer)
   .openapi(listTagsRoute, listTags)
   .openapi(addTagsRoute, addTags)

@@ -1,13 +1,16 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
-import { parkingErrors } from "./envelope";
+import { defineRoutes, jsonBody, methodNotAllowedResponse } from "../../http/openapi";
+import { ParkingError, parkingErrors } from "./envelope";
 import { AddCustomerBody, AddCustomerResponse, AddTagsResponse, CancelTagsResponse, ListTagsBody, MAX_TAGS_PER_REQUEST, TagList, TagsBody } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Parking: customers and vehicle tags"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: parkingErrors({ 401: "Missing, bad or revoked token.", 413: "Body too large.", 415: "Content type is not JSON." }),
+  errors: {
+    ...parkingErrors({ 401: "Missing, bad or revoked token.", 413: "Body too large.", 415: "Content type is not JSON." }),
+    ...methodNotAllowedResponse(ParkingError, { statusCode: 405, message: "Method Not Allowed", error: "Method Not Allowed" }),
+  },
 });
 
 const common = [
@@ -18,6 +21,7 @@ const common = [
 ].join(" ");
 
 const refRule =
+  '`customer.id` 0 or null is not given (the seed\'s request templates send `"id": 0`). ' +
   "If `customer.id` is given and is not the id of the customer `customer.refId` names -> 400, nothing written " +
   "(the id of a customer an operator merged into another names that other one).";
 
@@ -51,7 +55,8 @@ export const listTagsRoute = route({
   summary: "Get All Tags",
   description: [
     "The customer's active tags, oldest first (cancelled tags are not listed); answers 200.",
-    "Unknown `refId` -> 404. If `customerId` is given and is not the id of the customer `refId` names -> 400.",
+    'Unknown `refId` -> 404. `customerId` 0 or null is not given (the seed\'s request template sends `"customerId": 0`);',
+    "if it is given and is not the id of the customer `refId` names -> 400.",
     common,
   ].join(" "),
   request: { body: jsonBody(ListTagsBody) },

@@ -3,7 +3,20 @@ import { z } from "@hono/zod-openapi";
 /** Most tags one request may carry (each is a lock round trip to its CardLock). */
 export const MAX_TAGS_PER_REQUEST = 20;
 
-const customerId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/**
+ * An optional customer id. 0 means "not given", as null does: the seed's own request
+ * templates send `"customerId": 0` and `"customer": {"id": 0}`, and clients whose integer
+ * fields cannot be null always send it.
+ */
+const optionalCustomerId = (description: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .nullish()
+    .transform((id) => id || undefined)
+    .openapi({ type: "integer", description: `${description} 0 (as the seed's templates send) or null: not given.`, example: 1 });
 const refId = z
   .string()
   .min(1)
@@ -22,7 +35,7 @@ const tags = z.array(Tag).max(MAX_TAGS_PER_REQUEST);
 export const CustomerRef = z
   .object({
     refId,
-    id: customerId.nullish().openapi({ description: "Optional; when given it must be the id of the customer `refId` names.", example: 1 }),
+    id: optionalCustomerId("Optional; when given it must be the id of the customer `refId` names."),
   })
   .openapi("ParkingCustomerRef");
 
@@ -59,7 +72,7 @@ export const AddCustomerResponse = z
 
 export const ListTagsBody = z
   .object({
-    customerId: customerId.nullish().openapi({ description: "Optional; when given it must be the id of the customer `refId` names.", example: 1 }),
+    customerId: optionalCustomerId("Optional; when given it must be the id of the customer `refId` names."),
     refId,
   })
   .openapi("ParkingListTags", { example: { refId: "AAAABBB0001" } });

@@ -17,7 +17,7 @@ import {
 const prefixes = ["/api/sales/*"];
 
 /** Seed 004: the real-estate sales back office: clients keyed by document, catalogues and sales. */
-export const salesSurface = createSurface(salesEnvelope, prefixes)
+export const salesSurface = createSurface(salesEnvelope, prefixes, { trailingSlash: "served" })
   .openapi(listClientsRoute, listClients)
   .openapi(getClientRoute, getClient)
   .openapi(

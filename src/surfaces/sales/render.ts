@@ -50,9 +50,9 @@ export interface PageRequest {
   limit: number;
 }
 
-/** The page a query asks for (defaults: page 1, 15 per page). */
-export function pageRequest(query: { page?: number; per_page?: number }): PageRequest {
-  const page = query.page ?? 1;
+/** The page a query asks for (defaults: page 1, 15 per page; `page` already read as Laravel's paginator reads it). */
+export function pageRequest(query: { page: number; per_page?: number }): PageRequest {
+  const page = query.page;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   return { page, perPage, perPageGiven: query.per_page !== undefined, offset: (page - 1) * perPage, limit: perPage };
 }
@@ -60,7 +60,8 @@ export function pageRequest(query: { page?: number; per_page?: number }): PageRe
 /** Laravel's paginated resource collection: `{data, links, meta}` with absolute links on the request's own URL. */
 export function renderPage<T, R>(c: Context<AppEnv>, request: PageRequest, page: Page<T>, render: (item: T) => R) {
   const url = new URL(c.req.url);
-  const path = `${url.origin}${url.pathname}`;
+  // Laravel's `$request->url()`: without trailing slashes, however the path was called.
+  const path = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   const lastPage = Math.max(1, Math.ceil(page.total / request.perPage));
   const link = (n: number) => `${path}?page=${n}${request.perPageGiven ? `&per_page=${request.perPage}` : ""}`;
   const empty = page.items.length === 0;

@@ -1,5 +1,6 @@
 import { bearerAuth } from "../../http/auth";
-import { defineRoutes, jsonBody } from "../../http/openapi";
+import { formAsJson } from "../../http/laravel";
+import { defineRoutes, jsonOrFormBody, methodNotAllowedResponse } from "../../http/openapi";
 import { salesErrors } from "./envelope";
 import {
   Cliente,
@@ -8,6 +9,7 @@ import {
   PageQuery,
   paginated,
   SaleBody,
+  SalesError,
   TipoCliente,
   TipoDocumento,
   UpdateClientBody,
@@ -19,8 +21,17 @@ const route = defineRoutes({
   tags: ["Sales: clientes"],
   security: [{ bearerAuth: [] }],
   middleware: [bearerAuth],
-  errors: salesErrors({ 401: "Missing, invalid or revoked token." }),
+  errors: {
+    ...salesErrors({ 401: "Missing, invalid or revoked token." }),
+    ...methodNotAllowedResponse(SalesError, { message: "The PATCH method is not supported for route api/sales/ventas. Supported methods: POST." }),
+  },
 });
+
+/** Writes read a JSON body or an HTML form, as Laravel does (the seed's `redirect_to` is there for forms). */
+const writeMiddleware = [bearerAuth, formAsJson];
+const bodies =
+  "The body may be JSON, `application/x-www-form-urlencoded` or `multipart/form-data` (an HTML form, as Laravel reads them): the same fields, rules and messages; " +
+  "a form's values are text, which the rules read as Laravel does (`id_tipo_cliente=1`, `monto=3500`; an empty field is null). Any other content type -> 415.";
 
 const clientExample = {
   documento: "1234567890",
@@ -42,8 +53,9 @@ const clientResponse = (description: string) => ({
 
 const pagination =
   "Paginated like Laravel's resource collections: `{data, links:{first,last,prev,next}, meta:{current_page,from,last_page,path,per_page,to,total}}` " +
-  "(absolute links; `per_page` is carried in them when given). `page` (default 1) and `per_page` (1 to 100, default 15) must be positive integers, " +
-  "else 422; a page past the last answers an empty `data` with the real `meta`.";
+  "(absolute links, without a trailing slash; `per_page` is carried in them when given). `page` (default 1) is read as Laravel's paginator reads it: " +
+  "0, a negative or an unparsable page serves page 1, never a 422. `per_page` (1 to 100, default 15) must be a positive integer, else 422; " +
+  "a page past the last answers an empty `data` with the real `meta`.";
 const validation =
   "Rules (seed 004, Laravel messages, all failing fields reported at once in rule order): `nombre` required, max 150; `id_tipo_cliente` and " +
   "`id_tipo_documento` required and present in their catalogue (`GET /api/sales/tipos-cliente`, `/tipos-documento`; a JSON integer or a digit string); " +
@@ -106,13 +118,15 @@ export const createClientRoute = route({
     "The customer's `document_type` is set to the catalogue code (CC, NIT, CE, PASAPORTE, OTRO) so the other surfaces see it. " +
     "`Location` is the new client's URL, or `redirect_to` when given (a same-origin relative path only: an absolute URL, `//host`, " +
     "a backslash or control characters are refused with 422 `The redirect_to field format is invalid.` and nothing is created, so it can never be an open redirect). " +
-    "The response carries the client with its loaded catalogue entries, like GET.",
-  request: { body: jsonBody(CreateClientBody) },
+    "The response carries the client with its loaded catalogue entries, like GET. " +
+    bodies,
+  middleware: writeMiddleware,
+  request: { body: jsonOrFormBody(CreateClientBody, "CreateCliente") },
   responses: {
     201: clientResponse("Created."),
     ...salesErrors({
       413: "Body larger than MAX_BODY_BYTES.",
-      415: "Body is not JSON.",
+      415: "Body is neither JSON nor a form.",
       422: "Validation failed (document taken, invalid email, missing fields, unknown catalogue id, unsafe redirect_to) or malformed JSON.",
     }),
   },
@@ -127,14 +141,16 @@ export const updateClientRoute = route({
     " A full update: `nombre`, `id_tipo_cliente` and `id_tipo_documento` are required as on create; an omitted `direccion`/`telefono`/`correo` " +
     'is left as it is, `null` (or "") clears it. The document is the key and cannot change: a body whose `documento` differs from the path ' +
     "gets 422 `The documento field cannot be changed.` and nothing is written (repeating the same document is accepted). " +
-    "An absent client is 404 before any validation, as Laravel's route-model binding answers.",
-  request: { params: DocumentoParam, body: jsonBody(UpdateClientBody) },
+    "An absent client is 404 before any validation, as Laravel's route-model binding answers. " +
+    bodies,
+  middleware: writeMiddleware,
+  request: { params: DocumentoParam, body: jsonOrFormBody(UpdateClientBody, "UpdateCliente") },
   responses: {
     200: clientResponse("Updated."),
     ...salesErrors({
       404: "client not found",
       413: "Body larger than MAX_BODY_BYTES.",
-      415: "Body is not JSON.",
+      415: "Body is neither JSON nor a form.",
       422: "Validation failed, or an attempt to change `documento`.",
     }),
   },
@@ -175,8 +191,11 @@ export const recordSaleRoute = route({
   summary: "Record a sale or a separation",
   description:
     "`documento` must be an active client of the tenant (else 422 `The selected documento is invalid.`); `apartamento` required, max 50; " +
-    "`monto` a positive JSON integer number of cents (a string or a fraction: `The monto field must be an integer.`); `tipo` `venta` or `separacion`; `fecha` an ISO date (YYYY-MM-DD), today in the tenant's time zone when omitted.",
-  request: { body: jsonBody(SaleBody) },
+    '`monto` a positive integer number of cents, as Laravel\'s integer rule reads it (`35000` or `"35000"`; a fraction or a word: `The monto field must be an integer.`); ' +
+    "`tipo` `venta` or `separacion`; `fecha` an ISO date (YYYY-MM-DD), today in the tenant's time zone when omitted. " +
+    bodies,
+  middleware: writeMiddleware,
+  request: { body: jsonOrFormBody(SaleBody, "CreateVenta") },
   responses: {
     201: {
       description: "Recorded.",
@@ -199,7 +218,7 @@ export const recordSaleRoute = route({
     },
     ...salesErrors({
       413: "Body larger than MAX_BODY_BYTES.",
-      415: "Body is not JSON.",
+      415: "Body is neither JSON nor a form.",
       422: "Validation failed, or no such client.",
     }),
   },

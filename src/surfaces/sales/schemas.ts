@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { saleKinds } from "../../core/sales";
+import { laravelInteger, laravelPageParam } from "../../http/laravel";
 
 /**
  * Seed 004's request and response shapes. Strings are trimmed first and an empty
@@ -32,7 +33,12 @@ const email = z
 
 /** Fields shared by create and update, in the seed's rule order (the order errors are listed in). */
 const clientFields = {
-  nombre: z.string().trim().min(1).max(150).openapi({ example: "Juan Pérez" }),
+  nombre: z
+    .string()
+    .trim()
+    .min(1)
+    .max(150)
+    .openapi({ description: "The whole name: it replaces the surnames other surfaces keep apart.", example: "Juan Pérez" }),
   id_tipo_cliente: catalogueId(1),
   id_tipo_documento: catalogueId(1),
 };
@@ -70,7 +76,11 @@ export const SaleBody = z
   .object({
     documento: z.string().trim().min(1).max(40).openapi({ description: "Document of an existing client of the tenant.", example: "1234567890" }),
     apartamento: z.string().trim().min(1).max(50).openapi({ example: "Torre 2 - 704" }),
-    monto: z.int().min(1).openapi({ description: "Amount in integer cents.", example: 35000000000 }),
+    monto: laravelInteger(z.int().min(1)).openapi({
+      type: "integer",
+      description: 'Amount in integer cents (Laravel\'s integer rule: `35000` or `"35000"`).',
+      example: 35000000000,
+    }),
     tipo: z.enum(saleKinds).openapi({ example: "venta" }),
     fecha: z.iso.date().nullable().optional().openapi({ description: "ISO date; defaults to today in the tenant's time zone.", example: "2024-01-15" }),
   })
@@ -81,13 +91,7 @@ export const DocumentoParam = z.object({
 });
 
 export const PageQuery = z.object({
-  page: z
-    .string()
-    .regex(/^\d{1,9}$/)
-    .transform(Number)
-    .pipe(z.int().min(1))
-    .optional()
-    .openapi({ param: { name: "page", in: "query" }, type: "integer", description: "1-based page number (default 1).", example: "1" }),
+  page: laravelPageParam("1-based page number (default 1)."),
   per_page: z
     .string()
     .regex(/^\d{1,9}$/)
@@ -117,7 +121,10 @@ export const TipoDocumento = z
 export const Cliente = z
   .object({
     documento: z.string().openapi({ example: "1234567890" }),
-    nombre: z.string().nullable().openapi({ example: "Juan Pérez" }),
+    nombre: z.string().nullable().openapi({
+      description: 'Full name or company name: a customer registered with separate surnames (kiosk, parking) reads as one name ("Brandon Mamani Ayala").',
+      example: "Juan Pérez",
+    }),
     id_tipo_cliente: z.int().nullable().openapi({ example: 1 }),
     id_tipo_documento: z.int().nullable().openapi({ example: 1 }),
     direccion: z.string().nullable().openapi({ example: "Calle 123 #45-67, Bogotá" }),
