@@ -114,6 +114,30 @@ describe("POST /admin/tenants/{tenantId}/customers/{survivorId}/merge", () => {
     expect(counters).toEqual({ active: 1, documented: 1 });
   });
 
+  it("keeps the survivor's name with its own surnames: a name never comes out doubled", async () => {
+    const t = await newTenant();
+    expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);
+    const client = await call("POST", "/api/clientes", {
+      headers: t.auth,
+      body: { nombre: "Ana Díaz", tipoCliente: "PERSONA", tipoDocumento: "DNI", numeroDocumento: "40506070", codigoCliente: "AD" },
+    });
+    const kiosk = await call("POST", "/api/clientes/register", {
+      body: {
+        codigoClienteVLT: 901,
+        correo: "d@x.pe",
+        enviarWhatsApp: true,
+        enviarCorreo: true,
+        enviarSms: true,
+        tarjeta: "NAMES01",
+        nombre: "Ana",
+        apellidoPaterno: "Díaz",
+      },
+      headers: { "cf-connecting-ip": "203.0.113.79" },
+    });
+    expect((await merge(t.id, client.body.id, kiosk.body.id)).status).toBe(200);
+    expect((await call("GET", `/api/clientes/${client.body.id}`, { headers: t.auth })).body.nombre).toBe("Ana Díaz");
+  });
+
   it("a card the absorbed customer registered still answers a repeated tap as the survivor", async () => {
     const t = await newTenant();
     expect((await admin("PUT", "/admin/settings/vlt-destination", { tenantId: t.id })).status).toBe(200);

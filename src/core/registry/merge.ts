@@ -28,6 +28,9 @@ const mergedProfile = (Object.keys(getTableColumns(customers)) as (keyof typeof 
     !["id", "tenantId", "active", "mergedIntoId", "channel", "createdAt", "updatedAt"].includes(key),
 );
 
+/** A name and its surnames move as one: a survivor with a name keeps its surnames too (even none), so a name is never doubled. */
+const nameParts: readonly string[] = ["name", "lastName", "paternalSurname", "maternalSurname"];
+
 export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number, survivorId: number, absorbedId: number): Promise<CustomerRecord> {
   if (survivorId === absorbedId) throw new RuleViolation("self_merge");
   const [pair, absorbedCards] = await runBatch(db, [
@@ -74,7 +77,11 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
       RETURNING ${col(c.id)}`),
     rows(sql`UPDATE ${c} SET ${col(c.mergedIntoId)} = ${S} WHERE ${c.mergedIntoId} = ${A} AND ${c.tenantId} = ${tenantId} AND ${merged}`),
     rows(sql`UPDATE ${c} SET ${sql.join(
-      mergedProfile.map((key) => sql`${col(c[key])} = coalesce(${c[key]}, ${src}.${col(c[key])})`),
+      mergedProfile.map((key) =>
+        nameParts.includes(key)
+          ? sql`${col(c[key])} = CASE WHEN ${c.name} IS NULL THEN ${src}.${col(c[key])} ELSE ${c[key]} END`
+          : sql`${col(c[key])} = coalesce(${c[key]}, ${src}.${col(c[key])})`,
+      ),
       sql`, `,
     )}, ${col(c.updatedAt)} = ${now}
       FROM (SELECT * FROM ${c} WHERE ${c.id} = ${A}) AS ${src} WHERE ${c.id} = ${S} AND ${merged}`),
