@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { admin, call, cost } from "../helpers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/app";
+import { ADMIN_TOKEN, admin, call, cost } from "../helpers";
 
 describe("GET /health", () => {
   it("answers 200 with no D1 work", async () => {
@@ -73,5 +76,39 @@ describe("cross-cutting headers", () => {
     const res = await call("GET", "/nowhere");
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ code: "not_found", message: "Not found" });
+  });
+});
+
+describe("request log", () => {
+  /** The log lines the app writes for one request, with LOG_REQUESTS on. */
+  async function logOf(method: string, path: string, headers: Record<string, string> = {}) {
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const ctx = createExecutionContext();
+    await createApp().fetch(new Request(`https://ficha.test${path}`, { method, headers }), { ...env, LOG_REQUESTS: "on" }, ctx);
+    await waitOnExecutionContext(ctx);
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+    logged.mockRestore();
+    return lines;
+  }
+
+  it("names the matched route pattern, never the raw path, whatever the outcome", async () => {
+    const cases: Array<[method: string, path: string, headers: Record<string, string>, route: string, status: number]> = [
+      ["GET", "/api/clientes/42", {}, "/api/clientes/:id", 401],
+      ["GET", "/api/sales/clientes/1234567890", {}, "/api/sales/clientes/:documento", 401],
+      [
+        "POST",
+        "/admin/tenants/7/credentials",
+        { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        "/admin/tenants/:id/credentials",
+        422,
+      ],
+      ["GET", "/health", {}, "/health", 200],
+      ["GET", "/api/clientes/42/nowhere", {}, "/api/clientes/*", 404],
+    ];
+    for (const [method, path, headers, route, status] of cases) {
+      expect(await logOf(method, path, headers), `${method} ${path}`).toEqual([
+        { level: "info", msg: "request", method, route, status, ms: expect.any(Number), tenant: null, requestId: expect.any(String) },
+      ]);
+    }
   });
 });
