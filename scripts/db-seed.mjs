@@ -43,7 +43,7 @@ async function write(method, path, body, ok, auth = token) {
 await write("PUT", "/admin/settings/vlt-destination", { tenantId }, [200], vars.ADMIN_TOKEN);
 
 const players = [
-  ["Brandon", "Quispe", "74658993"],
+  ["Carlos", "Quispe", "70001122"],
   ["Lucía", "Mamani", "70112233"],
   ["Jorge", "Huamán", "71223344"],
   ["María", "Flores", "72334455"],

@@ -27,7 +27,7 @@ console.log(applied.length === 0 ? "D1 (local): migrations up to date." : `D1 (l
 if (!online) {
   // Miniflare would try to download the Request.cf sample and warn, with a stack trace, once per start.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-  console.log("Offline: request.cf is wrangler's placeholder and wrangler's update check is skipped; both are harmless for local work.");
+  console.log("Offline: wrangler cannot download its request.cf sample (its two warnings are silenced), so request.cf is a placeholder: harmless locally.");
 }
 
 const wrangler = spawn("wrangler", ["dev", ...(portArg < 0 ? ["--port", port] : []), ...args], { stdio: "inherit", shell });
