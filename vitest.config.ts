@@ -1,27 +1,52 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Tests run inside workerd with the real D1 and Durable Objects of wrangler.toml.
-// Storage is isolated per test file; each test makes its own tenant.
+// wrangler's informational lines ("Using secrets defined in .dev.vars") would print once per
+// test file; its warnings and errors still show.
+process.env.WRANGLER_LOG ??= "warn";
+
+// Two projects. "workers": the suite, inside workerd with the real D1 and Durable Objects of
+// wrangler.toml; storage is isolated per test file and each test makes its own tenant.
+// "node": what runs outside the Worker against a real `npm run dev` (the README's shell
+// blocks, a client generated from /openapi.json); test/node/sandbox.ts starts it.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ADMIN_TOKEN: "test-admin-token",
-            JWT_SECRET: "test-jwt-secret-that-is-long-enough-for-hs256",
-            LOG_REQUESTS: "off",
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  JWT_SECRET: "test-jwt-secret-that-is-long-enough-for-hs256",
+                  LOG_REQUESTS: "off",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/apply-migrations.ts"],
+            testTimeout: 30_000,
           },
         },
-      }),
-    ],
-    test: {
-      setupFiles: ["./test/apply-migrations.ts"],
-      testTimeout: 30_000,
+        {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/node/sandbox.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
     },
   };
 });

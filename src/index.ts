@@ -9,6 +9,10 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled: async (controller, env, ctx) => {
-    ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));
+    ctx.waitUntil(
+      runScheduledJobs(env, controller.scheduledTime).then((reports) => {
+        for (const report of reports) console.log(JSON.stringify({ level: "info", ...report }));
+      }),
+    );
   },
 } satisfies ExportedHandler<Env>;

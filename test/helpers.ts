@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { type JobReport, runScheduledJobs } from "../src/jobs";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -70,3 +71,6 @@ export function cost(headers: Headers): { d1RoundTrips: number; rowsRead: number
   const desc = (name: string) => Number(new RegExp(`(?:^|, )${name};[^,]*desc="(\\d+)"`).exec(header)?.[1] ?? NaN);
   return { d1RoundTrips: desc("d1"), rowsRead: desc("d1-rows-read"), rowsWritten: desc("d1-rows-written"), durableCalls: desc("do") };
 }
+
+/** Runs the cron trigger's jobs (lot expiration) at `time`; returns what they report, which the cron handler would log. */
+export const runCron = (time = Date.now()): Promise<JobReport[]> => runScheduledJobs(env, time);

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 
-/** A granted lock: pass `token` back to `release`. */
+/** A granted lock (pass `token` back to `release`), or the card's memo. */
 export type LockGrant<Memo> = { token: string; memo: null } | { token: null; memo: Memo };
 
 interface Lease {
@@ -25,9 +25,11 @@ export class CardLock extends DurableObject<Env> {
   /**
    * Returns the card's memo without locking when one is stored (a card known to be
    * registered needs no lock to be answered); otherwise waits up to `waitMs` for the
-   * lock and returns a grant. Throws when the wait times out.
+   * lock and returns a grant; null when the wait times out. A timeout is an answer, not
+   * a thrown error: workerd reports an RPC method's rejection as an uncaught exception of
+   * the object even when the caller handles it.
    */
-  async acquire<Memo>(leaseMs = 10_000, waitMs = 15_000): Promise<LockGrant<Memo>> {
+  async acquire<Memo>(leaseMs = 10_000, waitMs = 15_000): Promise<LockGrant<Memo> | null> {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const memo = this.ctx.storage.kv.get<Memo>("memo");
@@ -39,7 +41,7 @@ export class CardLock extends DurableObject<Env> {
         this.ctx.storage.kv.put<Lease>("lease", { token, expiresAt: now + leaseMs });
         return { token, memo: null };
       }
-      if (now >= deadline) throw new Error("card lock wait timed out");
+      if (now >= deadline) return null;
       // Wake on release, or when the current lease (or our own wait) runs out.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(lease.expiresAt, deadline) - now);

@@ -199,3 +199,12 @@ export function laravelEnvelope(options: { words: Words; useOwnMessage?: (status
     fieldErrors: laravelFieldErrors,
   };
 }
+
+/**
+ * A Laravel error body for `status`, as the envelope renders it, for the documentation:
+ * `fields` and their summary on 422, otherwise Laravel's message or the surface's own
+ * (`own`, for the statuses where the surface words the error itself).
+ */
+export function laravelExample(status: number, fields: FieldErrors, own: Partial<Record<number, string>> = {}) {
+  return status === 422 ? { message: laravelSummary(fields), errors: fields } : { message: own[status] ?? laravelMessages[status] ?? laravelMessages[500] };
+}

@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes, routePath } from "hono/route";
 import { createDb, withMeter } from "../db/client";
 import { CostMeter } from "../db/cost-meter";
 import { meteredStub } from "../durable/stubs";
@@ -29,7 +29,7 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
         level: "info",
         msg: "request",
         method: c.req.method,
-        route: routePath(c, -1),
+        route: answeringRoute(c),
         status: c.res.status,
         ms: Math.round(ms * 10) / 10,
         tenant: c.var.principal?.tenantId ?? null,
@@ -38,6 +38,16 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
     );
   }
 };
+
+/**
+ * The pattern of the route that answered (`/api/clientes/:id`), for per-route dashboards.
+ * Middleware and each surface's 404 fallback are registered for every method ("ALL") on
+ * the surface's prefixes, so the operation is the first matched route with a method of its
+ * own; with none (an unknown path) the last match names the surface's prefix, or `*`.
+ */
+function answeringRoute(c: Context<AppEnv>): string {
+  return matchedRoutes(c).find((route) => route.method !== "ALL")?.path ?? routePath(c, -1);
+}
 
 /** Renders the request's cost as Server-Timing metrics; counts travel in `desc`. */
 export function serverTiming(meter: CostMeter, totalMs: number): string {

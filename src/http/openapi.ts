@@ -34,18 +34,18 @@ export function jsonContent<S extends z.ZodType>(schema: S) {
 /**
  * A surface's error responses: each status with its description, in the surface's error
  * schema (`schemaFor(status)` where one status has its own shape) and with the surface's
- * example for that status when it has one.
+ * example of that status (`exampleFor`), so documentation tools show each status's own
+ * code and message instead of one built from the shared schema.
  */
 export function errorResponses<Status extends number>(
   schemaFor: z.ZodType | ((status: number) => z.ZodType),
   descriptions: Partial<Record<Status, string>>,
-  examples: Partial<Record<number, unknown>> = {},
+  exampleFor: (status: number) => unknown,
 ) {
   return Object.fromEntries(
     Object.entries<string | undefined>(descriptions).map(([status, description]) => {
       const schema = typeof schemaFor === "function" ? schemaFor(Number(status)) : schemaFor;
-      const example = examples[Number(status)];
-      return [status, { description, content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } } }];
+      return [status, { description, content: { "application/json": { schema, example: exampleFor(Number(status)) } } }];
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Res } from "./client";
 
-export type Surface = "kiosk" | "clients" | "parking" | "loyalty" | "sales" | "admin";
+export type Surface = "kiosk" | "clients" | "parking" | "loyalty" | "sales" | "admin" | "platform";
 
 const fieldErrors = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
 const laravel = (status: number) =>
@@ -36,13 +36,23 @@ const errorShapes: Record<Surface, (status: number) => z.ZodType> = {
       error: z.array(z.string()),
     }),
   admin: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1), errors: fieldErrors.optional() }),
+  // The app's own routes (/health): its 404 and 500 bodies.
+  platform: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1) }),
 };
 
 /**
  * Whether the surface's legacy framework serves `/path/` like `/path` (Laravel, Express);
  * the others (Spring Boot 3, the operator API) answer it as an unknown path, in their own envelope.
  */
-export const servesTrailingSlash: Record<Surface, boolean> = { kiosk: true, clients: false, parking: true, loyalty: true, sales: true, admin: false };
+export const servesTrailingSlash: Record<Surface, boolean> = {
+  kiosk: true,
+  clients: false,
+  parking: true,
+  loyalty: true,
+  sales: true,
+  admin: false,
+  platform: false,
+};
 
 /** Null when `res` is an error in the surface's own envelope; otherwise what is wrong with it. */
 export function envelopeProblem(surface: Surface, res: Res): string | null {

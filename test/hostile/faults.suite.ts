@@ -77,7 +77,7 @@ describe("lock and storage faults", () => {
     const tap = () => hit({ method: "POST", path: "/api/clientes/register", body });
     const lock = env.CARD_LOCK.get(env.CARD_LOCK.idFromName(rfidLockName(t.id, cardText(body.tarjeta))));
     // A request holds the card (as a slow one would), the burst queues behind it in the object, and the object is evicted.
-    const held = await lock.acquire(1_500);
+    const held = (await lock.acquire(1_500))!;
     const leaseEnds = Date.now() + 1_500;
     expect(held.token).toEqual(expect.any(String));
     const answeredAt: number[] = [];

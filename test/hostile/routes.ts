@@ -98,6 +98,8 @@ function reportRange(): string {
 const coupon = async (w: World) => (await must(json("POST", "/api/transaction", w.t.auth, couponBody(w)), 200)).data.code as string;
 
 export const routes: Record<string, RouteFixture> = {
+  "GET /health": { surface: "platform", auth: "public", ok: 200, valid: async () => get("/health", {}) },
+
   // Kiosk (seed 000)
   "POST /api/clientes/register": {
     surface: "kiosk",

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { cardsOf, destinationTenant, freshIp, newRegistration, register } from "./support";
 
@@ -66,6 +66,7 @@ describe("POST /api/clientes/register: per-IP rate limit", () => {
     const app = createApp();
     const body = newRegistration();
     const ctx = createExecutionContext();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await app.fetch(
       new Request("https://ficha.test/api/clientes/register", {
         method: "POST",
@@ -76,9 +77,14 @@ describe("POST /api/clientes/register: per-IP rate limit", () => {
       ctx,
     );
     await waitOnExecutionContext(ctx);
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+    logged.mockRestore();
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ id: expect.any(Number), tarjeta: body.tarjeta, mensaje: "cliente nuevo", esDuplicado: false });
     expect(response.headers.get("ratelimit")).toBeNull();
+    expect(lines, "the fail-open is logged").toEqual([
+      { level: "warn", msg: "rate limiter unreachable; request let through", requestId: expect.any(String), error: "Error: Network connection lost." },
+    ]);
     expect(await cardsOf(tenant.id)).toHaveLength(1);
   });
 });

@@ -1,8 +1,6 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { call, newTenant } from "../helpers";
+import { call, newTenant, runCron } from "../helpers";
 
 /**
  * The ledger's invariants under a randomized concurrent workload. Replayable: the
@@ -106,12 +104,6 @@ function workload(seed: number): Operation[] {
     ops.push(op);
   }
   return ops;
-}
-
-async function runCron() {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 async function rows<T = Record<string, number>>(query: string, ...params: unknown[]): Promise<T[]> {

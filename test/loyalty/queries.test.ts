@@ -1,19 +1,12 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { call, cost, newTenant, type TestTenant } from "../helpers";
+import { call, cost, newTenant, runCron, type TestTenant } from "../helpers";
 import { seedDocument } from "../registry";
 import { AMIGO, balanceOf, COINS, ID, LOCAL_TIME, POINTS, post, seed, total } from "./fixtures";
 
 const notFound = { code: 404, status: "error", message: "404 Not Found", warning: [], error: [] };
-
-/** Runs the Worker's cron handler (the lot expiration job) at `time`. */
-async function runCron(time: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 /** Writes `n` transactions for a customer straight into D1 (bulk seeding for cost checks). */
 async function seedHistory(t: TestTenant, externalId: string, n: number) {
@@ -286,11 +279,29 @@ describe("lot expiration job", () => {
     // Reversing the spend gives the expired lot its 30 back; the next run expires them (once more, under a new code).
     await call("POST", "/api/transaction/reverse", { headers: t.auth, body: { type: "POINTS REDEEM", code: "spend" } });
     expect(await balanceOf(t.id, "0100037894")).toBe(3500);
-    await runCron(Date.now());
-    await runCron(Date.now());
+    expect(await runCron(Date.now())).toEqual([{ msg: "ledger lots expired", expired: 1 }]);
+    expect(await runCron(Date.now()), "nothing is left to expire").toEqual([]);
     expect(await balanceOf(t.id, "0100037894")).toBe(500);
     const codes = await env.DB.prepare("SELECT code FROM ledger_transactions WHERE tenant_id = ? AND type = 'POINTS EXPIRATION' ORDER BY id").bind(t.id).all();
     expect(codes.results.map((r) => String(r.code).replace(/^LOT-\d+-/, ""))).toEqual(["0", "7000"]);
+  });
+
+  it("is run by the Worker's cron handler, which logs what the jobs did", async () => {
+    const t = await newTenant();
+    await call("POST", "/api/transaction", { headers: t.auth, body: seed.transaction }); // expires 2018-06-03
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(logged.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({
+        level: "info",
+        msg: "ledger lots expired",
+        expired: expect.any(Number),
+      });
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

@@ -1,9 +1,7 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/core/time";
-import worker from "../../src/index";
-import { admin, call, cost, newTenant, type TestTenant } from "../helpers";
+import { admin, call, cost, newTenant, runCron, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
 
 /** Replayable pseudo-random numbers (mulberry32). */
@@ -17,12 +15,6 @@ function prng(seedValue: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
-
-async function runCron(time: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 /** A tenant's counter rows, keyed and without ids. */

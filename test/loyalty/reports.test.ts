@@ -1,10 +1,8 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { addDays, localDate, localToInstant } from "../../src/core/time";
-import worker from "../../src/index";
 import { reportWeek } from "../../src/surfaces/loyalty/render";
-import { call, countRows, newTenant, type TestTenant } from "../helpers";
+import { call, countRows, newTenant, runCron, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
 
 const STORES = "/api/report/dailySummary/stores";
@@ -76,12 +74,6 @@ async function report(t: TestTenant, path: string, start: string, end: string) {
 async function todayByStore(t: TestTenant, timeZone = "UTC") {
   const today = localDate(Date.now(), timeZone);
   return Object.fromEntries((await report(t, STORES, today, today)).map((row) => [row.store as string, row]));
-}
-
-async function runCron(time: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: time, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 const at = (store: string) => ({ store: { externalId: store, name: store } });

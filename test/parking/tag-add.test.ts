@@ -197,7 +197,7 @@ describe("POST /api/v3/business/tag/add", () => {
       const t = await newTenant();
       const id = await addCustomer(t, { tags: [] });
       const lock = env.CARD_LOCK.get(env.CARD_LOCK.idFromName(`${t.id}:tag:HELD`));
-      const grant = await lock.acquire();
+      const grant = (await lock.acquire())!;
       let settled = false;
       const pending = addTags(t, { refId: seedCustomer.refId }, [{ code: " held", plate: "P" }]).finally(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 300));

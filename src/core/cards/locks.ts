@@ -14,13 +14,11 @@ export const rfidLockName = (tenantId: number, uid: string) => `${tenantId}:rfid
 /** The lock of one vehicle tag code of a tenant (`code` normalised). */
 export const tagLockName = (tenantId: number, code: string) => `${tenantId}:tag:${code}`;
 
-/** Waits for a lock; `Busy` when it cannot be had in time. RPC drops the method's type parameter, so the memo type is the caller's. */
+/** Waits for a lock; `Busy` when it cannot be had in time or the lock cannot be reached. RPC drops the method's type parameter, so the memo type is the caller's. */
 export async function acquire<Memo>(lock: DurableObjectStub<CardLock>, resource: "card" | "tag"): Promise<LockGrant<Memo>> {
-  try {
-    return (await lock.acquire()) as LockGrant<Memo>;
-  } catch {
-    throw new Busy(resource);
-  }
+  const grant = await lock.acquire().catch(() => null);
+  if (!grant) throw new Busy(resource);
+  return grant as LockGrant<Memo>;
 }
 
 /** Releases a lock, storing `memo` when given. A failed release is not the caller's problem: the lease runs out by itself. */

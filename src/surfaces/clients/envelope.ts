@@ -65,4 +65,27 @@ export const ClientesError = z
   .openapi("ClientesError");
 
 /** Error responses in this surface's envelope, for route definitions. */
-export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) => errorResponses(ClientesError, descriptions);
+export const clientsErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422, string>>) =>
+  errorResponses(ClientesError, descriptions, errorExample);
+
+/** The message of each status this surface documents, as its handlers and envelope word it. */
+const exampleMessages: Record<number, string> = {
+  400: "El parámetro 'id' no tiene un formato válido",
+  401: messages.unauthenticated!,
+  404: "Cliente no encontrado",
+  409: "Ya existe un cliente con ese codigoCliente",
+  413: messages.payload_too_large!,
+  415: messages.unsupported_media_type!,
+  422: messages.invalid!,
+};
+
+/** Seed 001's error body for `status`, for the documentation. */
+function errorExample(status: number) {
+  return {
+    success: false,
+    code: status,
+    message: exampleMessages[status],
+    data: null,
+    ...(status === 422 ? { errors: { nombre: ["El campo es obligatorio"] } } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Busy, CustomerInactive, type DomainError, IdentifierConflict, IdentifierMismatch } from "../../core/errors";
 import type { Envelope, Wording } from "../../http/envelope";
-import { laravelEnvelope } from "../../http/laravel";
+import { laravelEnvelope, laravelExample } from "../../http/laravel";
 import { errorResponses } from "../../http/openapi";
 
 /** Seed 000's 503: registrations have nowhere to land. */
@@ -66,5 +66,14 @@ export const KioskError = z.object({ message: z.string().openapi({ example: "Too
 
 /** Error responses for route definitions: 422 with field errors, the others `{message}`. */
 export function kioskErrors(descriptions: Partial<Record<401 | 404 | 413 | 415 | 422 | 429 | 500 | 503, string>>) {
-  return errorResponses((status) => (status === 422 ? KioskValidationError : KioskError), descriptions);
+  return errorResponses((status) => (status === 422 ? KioskValidationError : KioskError), descriptions, errorExample);
+}
+
+/** Seed 000's error body for `status`, for the documentation (503 is the seed's own sentence). */
+function errorExample(status: number) {
+  return laravelExample(
+    status,
+    { codigoClienteVLT: ["The codigoClienteVLT field is required."], correo: ["The correo field is required."] },
+    { 503: NO_DESTINATION_MESSAGE },
+  );
 }

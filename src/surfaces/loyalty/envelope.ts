@@ -100,4 +100,18 @@ export const LoyaltyError = z
 
 /** The seed's error responses, for route definitions. */
 export const loyaltyErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>>) =>
-  errorResponses(LoyaltyError, descriptions);
+  errorResponses(LoyaltyError, descriptions, errorExample);
+
+/**
+ * Seed 003's error body for `status`, for the documentation: a 422 names its first failing
+ * field in `warning`; a 400 is an OAuth2 token request refused, with its RFC 6749 code in `error`.
+ */
+function errorExample(status: number) {
+  return {
+    code: status,
+    status: "error",
+    message: status === 400 ? "The authorization grant type is not supported by the authorization server." : messages[status],
+    warning: status === 422 ? { code: "null", field: "customer.externalId", value: "The customer.externalId field is required." } : [],
+    error: status === 400 ? ["unsupported_grant_type"] : [],
+  };
+}

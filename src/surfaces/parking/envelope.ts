@@ -104,4 +104,4 @@ const errorExamples: Record<number, object> = {
 
 /** The seed's error responses, for route definitions. */
 export const parkingErrors = (descriptions: Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 503, string>>) =>
-  errorResponses(ParkingError, descriptions, errorExamples);
+  errorResponses(ParkingError, descriptions, (status) => errorExamples[status]);

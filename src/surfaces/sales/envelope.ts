@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type DomainError, type FieldErrors, IdentifierConflict, NotFound } from "../../core/errors";
 import { type Envelope, groupByField, valueAt, type Wording } from "../../http/envelope";
-import { laravelEnvelope, laravelFieldErrors } from "../../http/laravel";
+import { laravelEnvelope, laravelExample, laravelFieldErrors } from "../../http/laravel";
 import { errorResponses } from "../../http/openapi";
 import { SalesError } from "./schemas";
 
@@ -48,4 +48,9 @@ export const salesEnvelope: Envelope = {
 type ErrorStatus = 401 | 404 | 409 | 413 | 415 | 422;
 
 /** The envelope's error responses, for route definitions. */
-export const salesErrors = (descriptions: Partial<Record<ErrorStatus, string>>) => errorResponses(SalesError, descriptions);
+export const salesErrors = (descriptions: Partial<Record<ErrorStatus, string>>) => errorResponses(SalesError, descriptions, errorExample);
+
+/** Seed 004's error body for `status`, for the documentation (404 and 409 in the domain's own words). */
+function errorExample(status: number) {
+  return laravelExample(status, { documento: [TAKEN] }, { 404: CLIENT_NOT_FOUND, 409: "Cannot delete client with existing sales records" });
+}
