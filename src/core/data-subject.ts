@@ -173,7 +173,7 @@ export async function erasePersonalData(db: Db, locks: LockOpener, tenantId: num
   const now = Date.now();
   const c = customers;
   const ofPerson = recordsOf(tenantId, sql`${id}`);
-  const [, , , erased] = await runBatch(db, [
+  await runBatch(db, [
     // Let go first, with the values still in place: a shared document passes to its next holder by trigger.
     rows<never>(sql`UPDATE ${i} SET ${col(i.status)} = CASE WHEN ${i.status} = 'active' THEN 'cancelled' ELSE ${i.status} END,
         ${col(i.statusChangedAt)} = ${now}, ${col(i.exclusive)} = NULL
@@ -181,12 +181,12 @@ export async function erasePersonalData(db: Db, locks: LockOpener, tenantId: num
     rows<never>(sql`UPDATE ${i} SET ${col(i.value)} = 'erased:' || ${i.id}, ${col(i.qualifier)} = NULL
       WHERE ${i.customerId} IN ${ofPerson} AND ${i.value} <> 'erased:' || ${i.id}`),
     rows<never>(sql`DELETE FROM ${consentHistory} WHERE ${consentHistory.customerId} IN ${ofPerson}`),
-    rows<{ erasedAt: number }>(sql`UPDATE ${c} SET ${sql.join(
+    rows<never>(sql`UPDATE ${c} SET ${sql.join(
       clearedColumns.map((key) => sql`${col(c[key])} = NULL`),
       sql`, `,
     )}, ${col(c.loyaltyData)} = CASE WHEN ${referredSql(c.loyaltyData)} THEN json_object('referredBy', 'erased') END,
-        ${col(c.active)} = 0, ${col(c.erasedAt)} = coalesce(${c.erasedAt}, ${now}), ${col(c.updatedAt)} = ${now}
-      WHERE ${c.id} IN ${ofPerson} RETURNING ${col(c.erasedAt)} AS "erasedAt", ${col(c.id)} AS "id"`),
+        ${col(c.active)} = 0, ${col(c.erasedAt)} = ${now}, ${col(c.updatedAt)} = ${now}
+      WHERE ${c.id} IN ${ofPerson} AND ${c.erasedAt} IS NULL`),
     auditStatement(by, {
       action: "customer.erased",
       tenantId,
@@ -201,6 +201,6 @@ export async function erasePersonalData(db: Db, locks: LockOpener, tenantId: num
   await forgetCards().catch((err: unknown) =>
     console.error(JSON.stringify({ level: "warn", msg: "card memo not forgotten after erasure", error: String(err) })),
   );
-  const survivor = (erased as { erasedAt: number; id: number }[]).find((r) => r.id === id);
-  return { customerId: id, erasedAt: survivor?.erasedAt ?? now, erasedNow: found[0]!.erasedAt === null };
+  const erasedBefore = found[0]!.erasedAt;
+  return { customerId: id, erasedAt: erasedBefore ?? now, erasedNow: erasedBefore === null };
 }

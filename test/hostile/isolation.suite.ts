@@ -159,9 +159,9 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
             problems.check(moved!.n === 0, () => `${operation}: ${table} rows outside tenant A`);
         }
       }
-      // (A merge deactivates the customer it absorbs, recording into whom: that one is meant.)
+      // (A merge deactivates the customer it absorbs, recording into whom, and an erasure the one it erases: those are meant.)
       const customers = await env.DB.prepare(
-        "SELECT COUNT(*) AS n FROM customers WHERE updated_at >= ? AND ((active = 0 AND merged_into_id IS NULL) OR created_at < 1000000000)",
+        "SELECT COUNT(*) AS n FROM customers WHERE updated_at >= ? AND ((active = 0 AND merged_into_id IS NULL AND erased_at IS NULL) OR created_at < 1000000000)",
       )
         .bind(started)
         .first<{ n: number }>();
