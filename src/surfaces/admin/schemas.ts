@@ -5,13 +5,16 @@ import { identifierKinds, identifierStatuses } from "../../core/registry/identif
 import { saleKinds } from "../../core/sales";
 import { credentialKinds, DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from "../../core/tenants/credentials";
 
-/** A numeric path parameter (digits only). */
-const numericParam = (name: string, description?: string) =>
+/** Digits (at most `max`), read as a number: ids and counts in paths and query strings. */
+const digits = (message: string, max = 15) =>
   z
     .string()
-    .regex(/^\d{1,15}$/, "Must be a positive integer.")
-    .transform(Number)
-    .openapi({ param: { name, in: "path" }, description, example: "1" });
+    .regex(new RegExp(`^\\d{1,${max}}$`), message)
+    .transform(Number);
+
+/** A numeric path parameter (digits only). */
+const numericParam = (name: string, description?: string) =>
+  digits("Must be a positive integer.").openapi({ param: { name, in: "path" }, description, example: "1" });
 
 export const IdParam = z.object({ id: numericParam("id") });
 
@@ -155,24 +158,17 @@ export const RotatedCredential = z
   })
   .openapi("RotatedCredential");
 
+const PAGE_LIMIT = "Must be an integer from 1 to 100.";
+
 export const AuditQuery = z.object({
-  tenantId: z
-    .string()
-    .regex(/^\d{1,15}$/, "Must be a positive integer.")
-    .transform(Number)
+  tenantId: digits("Must be a positive integer.")
     .optional()
     .openapi({ param: { name: "tenantId", in: "query" }, description: "Only the entries about this tenant." }),
-  cursor: z
-    .string()
-    .regex(/^\d{1,15}$/, "Must be a cursor returned as next_cursor.")
-    .transform(Number)
+  cursor: digits("Must be a cursor returned as next_cursor.")
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "The `next_cursor` of the previous page." }),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, "Must be an integer from 1 to 100.")
-    .transform(Number)
-    .pipe(z.number().int().min(1, "Must be an integer from 1 to 100.").max(100, "Must be an integer from 1 to 100."))
+  limit: digits(PAGE_LIMIT, 3)
+    .pipe(z.number().int().min(1, PAGE_LIMIT).max(100, PAGE_LIMIT))
     .optional()
     .openapi({ param: { name: "limit", in: "query" }, description: "Entries per page, 1-100 (default 50)." }),
 });
