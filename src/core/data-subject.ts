@@ -180,13 +180,13 @@ export async function erasePersonalData(db: Db, locks: LockOpener, tenantId: num
       WHERE ${i.customerId} IN ${ofPerson} AND (${i.status} = 'active' OR ${i.exclusive} IS NOT NULL)`),
     rows<never>(sql`UPDATE ${i} SET ${col(i.value)} = 'erased:' || ${i.id}, ${col(i.qualifier)} = NULL
       WHERE ${i.customerId} IN ${ofPerson} AND ${i.value} <> 'erased:' || ${i.id}`),
-    rows<never>(sql`DELETE FROM ${consentHistory} WHERE ${consentHistory.customerId} IN ${ofPerson}`),
     rows<never>(sql`UPDATE ${c} SET ${sql.join(
       clearedColumns.map((key) => sql`${col(c[key])} = NULL`),
       sql`, `,
     )}, ${col(c.loyaltyData)} = CASE WHEN ${referredSql(c.loyaltyData)} THEN json_object('referredBy', 'erased') END,
         ${col(c.active)} = 0, ${col(c.erasedAt)} = ${now}, ${col(c.updatedAt)} = ${now}
       WHERE ${c.id} IN ${ofPerson} AND ${c.erasedAt} IS NULL`),
+    rows<never>(sql`DELETE FROM ${consentHistory} WHERE ${consentHistory.customerId} IN ${ofPerson}`),
     auditStatement(by, {
       action: "customer.erased",
       tenantId,

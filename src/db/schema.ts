@@ -127,6 +127,8 @@ export const customers = sqliteTable(
     consentEmailAt: integer("consent_email_at"),
     consentSms: integer("consent_sms", { mode: "boolean" }),
     consentSmsAt: integer("consent_sms_at"),
+    /** The surface a consent was last given or withdrawn through: the channel of its history row (migration 0010's triggers). */
+    consentChannel: text("consent_channel", { enum: channels }),
 
     /** Set when an operator erased the person's data (data-subject request): the row stays, anonymised, for the ledger. */
     erasedAt: integer("erased_at"),
@@ -142,17 +144,19 @@ export type ConsentKind = (typeof consentKinds)[number];
 
 /**
  * Every change of a consent, not only the latest value the customer row keeps: what was
- * given or withdrawn, when, and through which surface. Written in the batch that changes
- * the customer's consent columns; deleted with the rest of the person's data on erasure.
+ * given or withdrawn, when, and through which surface. Triggers on `customers` (migration
+ * 0010) append a row whenever a consent column gets a new value, in the same statement,
+ * whichever surface writes it; deleted with the rest of the person's data on erasure.
+ * No foreign keys: only those triggers write it, and SQLite would read the tenant and
+ * customer rows again for every history row, on the kiosk's busiest write (a new
+ * registration writes three).
  */
 export const consentHistory = sqliteTable(
   "consent_history",
   {
     id: integer("id").primaryKey(),
-    tenantId: tenantRef(),
-    customerId: integer("customer_id")
-      .notNull()
-      .references(() => customers.id),
+    tenantId: integer("tenant_id").notNull(),
+    customerId: integer("customer_id").notNull(),
     kind: text("kind", { enum: consentKinds }).notNull(),
     granted: integer("granted", { mode: "boolean" }).notNull(),
     channel: text("channel", { enum: channels }).notNull(),

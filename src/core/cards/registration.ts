@@ -1,9 +1,8 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { bound, prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { type ConsentKind, consentHistory, customers, identifiers } from "../../db/schema";
-import { columns } from "../../db/sql";
+import { customers, identifiers } from "../../db/schema";
 import { Busy, CustomerInactive, IdentifierMismatch } from "../errors";
 import { type CustomerRecord, insertCustomerStatement, lastCustomerId, type Profile, recordColumns, toRecord, updateSet } from "../registry/customers";
 import { cardText, endIdentifiers, holderOf, linkIdentifiers, type NewIdentifier, normalise } from "../registry/identifiers";
@@ -151,10 +150,14 @@ function joinSurnames(paternal: string | null | undefined, maternal: string | nu
   return [paternal, maternal].filter(Boolean).join(" ") || null;
 }
 
-/** Consent columns for the values given; a value's time moves only when the value does. */
+/**
+ * Consent columns for the values given; a value's time moves only when the value does
+ * (and a trigger then appends it to the consent history, with the kiosk as its channel).
+ */
 function consentColumns(consents: CardRegistration["consents"], now: number, previous?: CustomerRecord) {
   const at = (given: boolean, before: boolean | null | undefined, beforeAt: number | null | undefined) => (given === before ? beforeAt : now);
   return {
+    consentChannel: "kiosk" as const,
     consentWhatsapp: consents.whatsapp,
     consentWhatsappAt: at(consents.whatsapp, previous?.consentWhatsapp, previous?.consentWhatsappAt),
     consentEmail: consents.email,
@@ -162,27 +165,6 @@ function consentColumns(consents: CardRegistration["consents"], now: number, pre
     consentSms: consents.sms,
     consentSmsAt: at(consents.sms, previous?.consentSms, previous?.consentSmsAt),
   };
-}
-
-/**
- * The consent history rows of a registration: every consent of a new customer, and the
- * ones whose value changed for a known one (`previous`), with the kiosk as their channel.
- * Nothing is written when no value changed.
- */
-function consentHistoryStatement(tenantId: number, customer: number | SQL, consents: CardRegistration["consents"], now: number, previous?: CustomerRecord) {
-  const before: Record<ConsentKind, boolean | null | undefined> = {
-    whatsapp: previous?.consentWhatsapp,
-    email: previous?.consentEmail,
-    sms: previous?.consentSms,
-  };
-  const changed = (Object.keys(before) as ConsentKind[]).filter((kind) => consents[kind] !== before[kind]);
-  if (changed.length === 0) return [];
-  const h = consentHistory;
-  const values = sql.join(
-    changed.map((kind) => sql`(${tenantId}, ${customer}, ${kind}, ${consents[kind] ? 1 : 0}, 'kiosk', ${now})`),
-    sql`, `,
-  );
-  return [rows<never>(sql`INSERT INTO ${h} (${columns(h.tenantId, h.customerId, h.kind, h.granted, h.channel, h.createdAt)}) VALUES ${values}`)];
 }
 
 const rfidCard = (uid: string): NewIdentifier => ({ kind: "rfid_card", value: uid });
@@ -219,7 +201,6 @@ async function createWithCard(db: Db, tenantId: number, uid: string, input: Card
   const [[customer]] = await runBatch(db, [
     insertCustomerStatement(db, tenantId, "kiosk", profile, now),
     rows<never>(linkIdentifiers(tenantId, lastCustomerId, keys, now)),
-    ...consentHistoryStatement(tenantId, lastCustomerId, input.consents, now),
   ]);
   return { customerId: customer!.id, outcome: "new_customer" };
 }
@@ -257,7 +238,6 @@ async function addCard(db: Db, tenantId: number, uid: string, customer: Customer
     ),
     rows<never>(endIdentifiers(customer.id, "rfid_card", "replaced", now)),
     rows<never>(linkIdentifiers(tenantId, customer.id, [...newKeys, rfidCard(uid)], now)),
-    ...consentHistoryStatement(tenantId, customer.id, input.consents, now, customer),
   ]);
   return { customerId: customer.id, outcome: "card_added" };
 }

@@ -62,6 +62,7 @@ function renderRecord(record: Customer) {
     consentEmailAt,
     consentSms,
     consentSmsAt,
+    consentChannel: _channel,
     ...profile
   } = record;
   const consent = (granted: boolean | null, at: number | null) => ({ granted, at: isoOrNull(at) });
