@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
+import type { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
+import type { PersonalDataExport } from "../../src/surfaces/admin/schemas";
 import { admin, call, countRows, newTenant, type TestTenant } from "../helpers";
 import { destinationTenant, register } from "../kiosk/support";
 
@@ -38,7 +40,10 @@ const kioskBody = (card: string, sms: boolean) => ({
   tarjeta: card,
 });
 
-async function ok(res: Promise<{ status: number; text: string; body: any }>, status = 200) {
+/** The export document, typed by the schema OpenAPI documents it with. */
+type Export = z.infer<typeof PersonalDataExport>;
+
+async function ok(res: Promise<{ status: number; text: string; body: unknown }>, status = 200): Promise<any> {
   const r = await res;
   if (r.status !== status) throw new Error(`${r.status} ${r.text}`);
   return r.body;
@@ -121,21 +126,21 @@ describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
     const res = await admin("GET", `/admin/tenants/${t.id}/customers/${duplicate}/export`);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const doc = res.body;
+    const doc: Export = res.body;
     expect(doc).toMatchObject({ tenantId: t.id, customerId: id, exportedAt: expect.any(String) });
-    expect(doc.records.map((r: any) => [r.id, r.active, r.mergedIntoId])).toEqual([
+    expect(doc.records.map((r) => [r.id, r.active, r.mergedIntoId])).toEqual([
       [id, true, null],
       [duplicate, false, id],
     ]);
-    expect(doc.records[0].profile).toMatchObject({
+    expect(doc.records[0]!.profile).toMatchObject({
       name: person.nombre,
       paternalSurname: person.apellidoPaterno,
       email: person.correo,
       phone: person.telefono,
     });
-    expect(doc.records[0].consents).toMatchObject({ whatsapp: { granted: true }, email: { granted: true }, sms: { granted: true } });
-    expect(doc.records[1].profile).toMatchObject({ name: person.nombre, lastName: person.apellidoPaterno });
-    const keys = doc.identifiers.map((i: any) => [i.kind, i.value, i.status]);
+    expect(doc.records[0]!.consents).toMatchObject({ whatsapp: { granted: true }, email: { granted: true }, sms: { granted: true } });
+    expect(doc.records[1]!.profile).toMatchObject({ name: person.nombre, lastName: person.apellidoPaterno });
+    const keys = doc.identifiers.map((i) => [i.kind, i.value, i.status]);
     expect(keys).toEqual(
       expect.arrayContaining([
         ["document", person.dni, "active"],
@@ -144,12 +149,12 @@ describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
         ["parking_ref", person.refId, "active"],
       ]),
     );
-    expect(doc.cards.map((c: any) => [c.uid, c.status])).toEqual([
+    expect(doc.cards.map((c) => [c.uid, c.status])).toEqual([
       [person.card, "replaced"],
       [person.card2, "active"],
     ]);
     expect(doc.tags).toEqual([expect.objectContaining({ code: person.tag, plate: person.plate, status: "active", customerId: id })]);
-    expect(doc.consentHistory.map((h: any) => [h.kind, h.granted, h.channel])).toEqual([
+    expect(doc.consentHistory.map((h) => [h.kind, h.granted, h.channel])).toEqual([
       ["whatsapp", true, "kiosk"],
       ["email", true, "kiosk"],
       ["sms", false, "kiosk"],
@@ -158,7 +163,7 @@ describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
     expect(doc.ledger.accounts).toEqual([
       expect.objectContaining({ unit: "POINTS", balance: 9000, lots: [expect.objectContaining({ amount: 10000, remaining: 9000 })] }),
     ]);
-    expect(doc.ledger.transactions.map((x: any) => [x.code, x.direction, x.amount])).toEqual([
+    expect(doc.ledger.transactions.map((x) => [x.code, x.direction, x.amount])).toEqual([
       ["ds-1", "CREDIT", 10000],
       ["ds-2", "DEBIT", 1000],
     ]);
@@ -245,12 +250,12 @@ describe("POST /admin/tenants/{id}/customers/{customerId}/erase", () => {
     expect(await tenantText(t.id)).toBe(stored);
 
     // What is left, as the export shows it: an anonymous record with its ledger.
-    const left = (await admin("GET", `/admin/tenants/${t.id}/customers/${id}/export`)).body;
-    expect(left.records[0].erasedAt).toBe(res.body.erasedAt);
-    expect(Object.values(left.records[0].profile).every((v) => v === null)).toBe(true);
-    expect(left.identifiers.every((i: any) => i.value.startsWith("erased:") && i.status !== "active" && i.qualifier === null)).toBe(true);
+    const left: Export = (await admin("GET", `/admin/tenants/${t.id}/customers/${id}/export`)).body;
+    expect(left.records[0]!.erasedAt).toBe(res.body.erasedAt);
+    expect(Object.values(left.records[0]!.profile).every((v) => v === null)).toBe(true);
+    expect(left.identifiers.every((i) => i.value.startsWith("erased:") && i.status !== "active" && i.qualifier === null)).toBe(true);
     expect(left.consentHistory).toEqual([]);
-    expect(left.ledger.accounts[0].balance).toBe(9000);
+    expect(left.ledger.accounts[0]!.balance).toBe(9000);
 
     // The same person registering again is a new customer: the card's lock forgot its holder.
     const anew = await register(kioskBody(person.card2, true));
