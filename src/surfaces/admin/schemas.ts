@@ -124,14 +124,9 @@ export const UpdateTenantBody = z
   })
   .openapi("UpdateTenant");
 
-export const TenantSettings = z
-  .object({
-    id: z.number().int().openapi({ example: 1 }),
-    name: z.string().openapi({ example: "Casino Miraflores" }),
-    timezone: z.string().openapi({ example: "America/Lima" }),
-    partnerRateLimit: z.number().int().nullable().openapi({ description: "Null: the deployment's PARTNER_RATE_LIMIT applies.", example: 600 }),
-  })
-  .openapi("TenantSettings");
+export const TenantSettings = Tenant.extend({
+  partnerRateLimit: z.number().int().nullable().openapi({ description: "Null: the deployment's PARTNER_RATE_LIMIT applies.", example: 600 }),
+}).openapi("TenantSettings");
 
 export const RotateCredentialBody = z
   .object({
