@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test-admin-token",
                   JWT_SECRET: "test-jwt-secret-that-is-long-enough-for-hs256",
                   LOG_REQUESTS: "off",
+                  // The suite's own traffic must not trip the per-credential limit; test/security sets low limits per tenant to test it.
+                  PARTNER_RATE_LIMIT: "1000000",
                 },
               },
             }),

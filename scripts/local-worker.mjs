@@ -9,7 +9,8 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 export const ADMIN_TOKEN = "local-admin-token";
 
-export async function startLocalWorker() {
+/** `vars` override wrangler.toml's (e.g. a partner rate limit no load run reaches); `logs: false` drops the Worker's console output. */
+export async function startLocalWorker(vars = {}, { logs = true } = {}) {
   process.env.WRANGLER_SEND_METRICS = "false";
   const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", ".wrangler/local-build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`bundle failed:\n${build.stdout}\n${build.stderr}`);
@@ -25,9 +26,10 @@ export async function startLocalWorker() {
       modules: true,
       modulesRoot: ".wrangler/local-build",
       scriptPath: ".wrangler/local-build/index.js",
-      bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on" },
+      bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on", ...vars },
       host: "127.0.0.1",
       port: 0,
+      ...(logs ? {} : { handleStructuredLogs: () => {} }),
     }),
   );
   const base = (await mf.ready).origin.replace(/\/$/, "");

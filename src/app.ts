@@ -35,7 +35,7 @@ export function createApp() {
         return allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null;
       },
       allowHeaders: ["Authorization", "Content-Type", "Accept", "Platform", "X-Client-Secret", "X-Request-Id"],
-      allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: ["Location", "Retry-After", "RateLimit", "RateLimit-Policy", "Server-Timing", "X-Request-Id"],
       maxAge: 600,
     }),

@@ -1,13 +1,18 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import worker from "../src/index";
 import { type JobReport, runScheduledJobs } from "../src/jobs";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
-/** Calls the Worker exactly as a client would (through its default export's fetch). */
+/**
+ * Calls the Worker exactly as a client would (through its default export's fetch); with
+ * `env`, under those bindings instead (a deployment whose secrets or vars differ).
+ */
 export async function call(
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: BodyInit; headers?: Record<string, string> } = {},
+  options: { body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; env?: Partial<Env> } = {},
 ): Promise<{ status: number; headers: Headers; body: any; text: string }> {
   const headers: Record<string, string> = { accept: "application/json", ...options.headers };
   let body: BodyInit | undefined = options.rawBody;
@@ -15,8 +20,13 @@ export async function call(
     body = JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await exports.default.fetch(new Request(`https://ficha.test${path}`, { method, headers, body }));
+  const request = new Request(`https://ficha.test${path}`, { method, headers, body });
+  const ctx = createExecutionContext();
+  const response = options.env
+    ? await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, ...options.env }, ctx)
+    : await exports.default.fetch(request);
   const text = await response.text();
+  await waitOnExecutionContext(ctx);
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;

@@ -25,6 +25,8 @@ export const tenants = sqliteTable("tenants", {
   documentedCustomers: integer("documented_customers").notNull().default(0),
   /** Loyalty ledger policy: days a POINTS credit stays spendable when the request names no `expirationDate`. */
   pointsLifetimeDays: integer("points_lifetime_days").notNull().default(365),
+  /** Requests per minute each partner credential of the tenant may make on Bearer routes; null = the PARTNER_RATE_LIMIT var. */
+  partnerRateLimit: integer("partner_rate_limit"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -47,10 +49,19 @@ export const credentials = sqliteTable(
     name: text("name"),
     /** SHA-256 (hex) of the secret; the secret itself is shown once and never stored. */
     secretHash: text("secret_hash").notNull(),
+    /** After a rotation: the hash of the secret it replaced, accepted until `previous_valid_until` (the grace period). */
+    previousSecretHash: text("previous_secret_hash"),
+    previousValidUntil: integer("previous_valid_until"),
+    /**
+     * The tenant's `partner_rate_limit`, copied here by the batch that sets it (and by the
+     * one that creates the credential), so the liveness read every Bearer call makes
+     * already carries the limit: no second row, no second round trip.
+     */
+    rateLimit: integer("rate_limit"),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [uniqueIndex("credentials_secret_hash").on(t.secretHash)],
+  (t) => [uniqueIndex("credentials_secret_hash").on(t.secretHash), uniqueIndex("credentials_previous_secret_hash").on(t.previousSecretHash)],
 );
 
 /** Deployment-wide settings, e.g. which tenant receives public kiosk registrations. */
@@ -116,11 +127,42 @@ export const customers = sqliteTable(
     consentEmailAt: integer("consent_email_at"),
     consentSms: integer("consent_sms", { mode: "boolean" }),
     consentSmsAt: integer("consent_sms_at"),
+    /** The surface a consent was last given or withdrawn through: the channel of its history row (migration 0010's triggers). */
+    consentChannel: text("consent_channel", { enum: channels }),
 
+    /** Set when an operator erased the person's data (data-subject request): the row stays, anonymised, for the ledger. */
+    erasedAt: integer("erased_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("customers_tenant_active_id").on(t.tenantId, t.active, t.id)],
+);
+
+/** The communication consents a customer gives or withdraws (kiosk registration's enviarWhatsApp, enviarCorreo, enviarSms). */
+export const consentKinds = ["whatsapp", "email", "sms"] as const;
+export type ConsentKind = (typeof consentKinds)[number];
+
+/**
+ * Every change of a consent, not only the latest value the customer row keeps: what was
+ * given or withdrawn, when, and through which surface. Triggers on `customers` (migration
+ * 0010) append a row whenever a consent column gets a new value, in the same statement,
+ * whichever surface writes it; deleted with the rest of the person's data on erasure.
+ * No foreign keys: only those triggers write it, and SQLite would read the tenant and
+ * customer rows again for every history row, on the kiosk's busiest write (a new
+ * registration writes three).
+ */
+export const consentHistory = sqliteTable(
+  "consent_history",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: integer("tenant_id").notNull(),
+    customerId: integer("customer_id").notNull(),
+    kind: text("kind", { enum: consentKinds }).notNull(),
+    granted: integer("granted", { mode: "boolean" }).notNull(),
+    channel: text("channel", { enum: channels }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("consent_history_customer").on(t.customerId, t.id)],
 );
 
 /** The kinds of key a surface finds a customer by; what each may hold is `identifierRules` (core/registry/identifiers.ts). */
@@ -499,6 +541,50 @@ export const reportProductDays = sqliteTable(
     numRedeemed: integer("num_redeemed").notNull().default(0),
   },
   (t) => [uniqueIndex("report_product_days_key").on(t.tenantId, t.day, t.storeId, t.productId)],
+);
+
+/** What an audit entry records; the webhook endpoint actions are partners' (through /v1), the rest operators'. */
+export const auditActions = [
+  "tenant.created",
+  "tenant.updated",
+  "credential.created",
+  "credential.rotated",
+  "credential.revoked",
+  "vlt_destination.set",
+  "vlt_destination.unset",
+  "customer.merged",
+  "customer.exported",
+  "customer.erased",
+  "reports.rebuilt",
+  "webhook_endpoint.created",
+  "webhook_endpoint.deleted",
+  "webhook_endpoint.secret_rotated",
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/**
+ * The audit log: one row per action of an operator (or a partner's change of its webhook
+ * endpoints), written in the batch that carries the action out. Append-only: triggers of
+ * migration 0010 refuse every UPDATE and DELETE. Entries hold ids, names of what changed
+ * and counts, never secrets or personal data (core/audit.ts).
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey(),
+    /** The tenant the action concerns; null for deployment-wide ones (unsetting an unset VLT destination). */
+    tenantId: integer("tenant_id").references(() => tenants.id),
+    createdAt: integer("created_at").notNull(),
+    /** `admin:<first 16 hex of SHA-256 of the admin token>`, a console session, or `credential:<client_id>`. */
+    actor: text("actor").notNull(),
+    requestId: text("request_id").notNull(),
+    action: text("action", { enum: auditActions }).notNull(),
+    /** What was acted on: `tenant:3`, `credential:12`, `customer:40` … */
+    target: text("target").notNull(),
+    /** JSON object: the facts of the change (fields changed, counts, ids). */
+    summary: text("summary").notNull(),
+  },
+  (t) => [index("audit_log_tenant").on(t.tenantId, t.id)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;

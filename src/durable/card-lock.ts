@@ -58,6 +58,11 @@ export class CardLock extends DurableObject<Env> {
     this.ctx.storage.kv.put("memo", memo);
   }
 
+  /** Drops the card's memo (its holder was erased): the next tap is decided on D1 again. */
+  forget(): void {
+    this.ctx.storage.kv.delete("memo");
+  }
+
   /**
    * Releases the lock held with `token`, storing `memo` for later taps when given, and
    * wakes every waiter: each re-checks, one takes the lease (or all read the memo) and the

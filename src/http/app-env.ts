@@ -14,5 +14,7 @@ export interface AppEnv {
     requestId: string;
     /** Set by the auth middleware of a protected route. */
     principal: Principal;
+    /** Who an operator route acts as, for the audit log (set by `adminAuth`, or by the console's session). */
+    actor: string;
   };
 }

@@ -1,30 +1,64 @@
 import type { MiddlewareHandler } from "hono";
-import { constantTimeEqual } from "../core/crypto";
-import { isCredentialLive } from "../core/tenants/credentials";
-import { verifyAccessToken } from "../core/tenants/tokens";
+import { constantTimeEqual, sha256Hex } from "../core/crypto";
+import { findLiveCredential } from "../core/tenants/credentials";
+import { type Keyring, KeyringError, parseKeyring, verifyAccessToken } from "../core/tenants/tokens";
 import type { AppEnv } from "./app-env";
 import { RequestError, unauthenticated } from "./errors";
+import { limitPerCredential } from "./rate-limit";
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/;
 
+let parsedRing: { keys: string | undefined; secret: string | undefined; ring: Keyring } | undefined;
+
 /**
- * Partner routes: a ficha access token (HS256, unexpired) whose credential is still live
- * in D1 — one indexed read, so revoking a credential stops its tokens at once. Sets
- * `principal`; every query downstream filters by `principal.tenantId`.
+ * The deployment's signing keys (`JWT_KEYS`, else `JWT_SECRET` as a one-key ring), parsed
+ * once per isolate and again whenever the secrets change. A configuration that gives no
+ * usable ring answers 503 in the caller's envelope (and says why in the log).
+ */
+export function signingKeys(env: Env): Keyring {
+  const keys = env.JWT_KEYS || undefined;
+  const secret = env.JWT_SECRET || undefined;
+  if (parsedRing && parsedRing.keys === keys && parsedRing.secret === secret) return parsedRing.ring;
+  try {
+    parsedRing = { keys, secret, ring: parseKeyring({ keys, secret }) };
+    return parsedRing.ring;
+  } catch (err) {
+    if (!(err instanceof KeyringError)) throw err;
+    console.error(JSON.stringify({ level: "error", msg: "token signing keys unusable", error: err.message }));
+    throw new RequestError("unavailable", "Service Unavailable");
+  }
+}
+
+/**
+ * Partner routes: a ficha access token (HS256, unexpired, signed by a key still in the
+ * ring) whose credential is still live in D1 — one indexed read, so revoking a credential
+ * stops its tokens at once — then the credential's rate limit, counted in its RateLimiter
+ * (one Durable Object call; the limit came with the liveness read). Sets `principal`;
+ * every query downstream filters by `principal.tenantId`.
  */
 export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
-  const claims = token ? await verifyAccessToken(token, c.env.JWT_SECRET) : null;
-  if (!claims || !(await isCredentialLive(c.get("db"), claims.credentialId, claims.tenantId))) throw unauthenticated();
+  const claims = token ? await verifyAccessToken(token, signingKeys(c.env)) : null;
+  const credential = claims ? await findLiveCredential(c.get("db"), claims.credentialId, claims.tenantId) : null;
+  if (!claims || !credential) throw unauthenticated();
   c.set("principal", { tenantId: claims.tenantId, credentialId: claims.credentialId, kind: "partner" });
+  await limitPerCredential(c, claims.credentialId, credential.rateLimit);
   await next();
 };
 
-/** Operator routes: `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. */
+let adminFingerprint: { token: string; actor: string } | undefined;
+
+/**
+ * Operator routes: `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. Sets
+ * `actor` for the audit log to `admin:` + the first 16 hex digits of the token's SHA-256:
+ * it tells entries made with different admin tokens apart and reveals nothing of them.
+ */
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   const given = /^Bearer +(\S+) *$/.exec(c.req.header("authorization") ?? "")?.[1];
   if (!expected) throw new RequestError("unavailable", "ADMIN_TOKEN is not configured");
   if (!given || !(await constantTimeEqual(given, expected))) throw unauthenticated();
+  if (adminFingerprint?.token !== expected) adminFingerprint = { token: expected, actor: `admin:${(await sha256Hex(expected)).slice(0, 16)}` };
+  c.set("actor", adminFingerprint.actor);
   await next();
 };

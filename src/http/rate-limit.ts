@@ -50,3 +50,19 @@ export async function enforceRateLimitFailOpen(c: Context<AppEnv>, rule: RateLim
     console.error(JSON.stringify({ level: "warn", msg: "rate limiter unreachable; request let through", requestId: c.get("requestId"), error: String(err) }));
   }
 }
+
+/** The window of the per-credential limit: tenants set their limit per minute. */
+const PARTNER_WINDOW_SECONDS = 60;
+
+/**
+ * Every Bearer route: PARTNER_RATE_LIMIT requests per minute per partner credential, or
+ * the tenant's own limit (`tenantLimit`). A brake on one caller's share of the service,
+ * so an unreachable limiter lets the request through rather than fail it.
+ */
+export function limitPerCredential(c: Context<AppEnv>, credentialId: number, tenantLimit: number | null): Promise<void> {
+  return enforceRateLimitFailOpen(c, {
+    key: `partner:${credentialId}`,
+    limit: tenantLimit ?? Number(c.env.PARTNER_RATE_LIMIT),
+    windowSeconds: PARTNER_WINDOW_SECONDS,
+  });
+}

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
+import { CostMeter } from "../../src/db/cost-meter";
 import type { AppEnv } from "../../src/http/app-env";
 import { adminAuth, bearerAuth } from "../../src/http/auth";
 import { createSurface } from "../../src/http/surface";
@@ -23,6 +24,7 @@ const probe = createSurface(adminEnvelope, ["/probe/*"])
 const app = new Hono<AppEnv>()
   .use((c, next) => {
     c.set("db", createDb(c.env.DB));
+    c.set("meter", new CostMeter());
     return next();
   })
   .route("/", probe);

@@ -12,11 +12,14 @@ function normalised(res: Res, target: Target): string {
     ["clientId", String(target.clientId)],
     ["parkingCustomerId", String(target.parkingCustomerId)],
   ];
-  let text = `${res.status} ${res.text}`;
+  // Whole values only (not digits inside a longer number), and never the status: a customer id
+  // of 201 must not read as the status 201.
+  const whole = (value: string) => new RegExp(`(?<![0-9])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![0-9])`, "g");
+  let text = res.text;
   for (const [key, value] of values.sort((a, b) => b[1].length - a[1].length)) {
-    text = text.replaceAll(value, `<${key}>`).replaceAll(encodeURIComponent(value), `<${key}>`);
+    text = text.replace(whole(value), `<${key}>`).replace(whole(encodeURIComponent(value)), `<${key}>`);
   }
-  return text.replace(/\d+/g, "#");
+  return `${res.status} ${text.replace(/\d+/g, "#")}`;
 }
 
 /** POSTs that write nothing a body could forge (their own fields include some of the forged names). */
@@ -159,9 +162,9 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
             problems.check(moved!.n === 0, () => `${operation}: ${table} rows outside tenant A`);
         }
       }
-      // (A merge deactivates the customer it absorbs, recording into whom: that one is meant.)
+      // (A merge deactivates the customer it absorbs, recording into whom, and an erasure the one it erases: those are meant.)
       const customers = await env.DB.prepare(
-        "SELECT COUNT(*) AS n FROM customers WHERE updated_at >= ? AND ((active = 0 AND merged_into_id IS NULL) OR created_at < 1000000000)",
+        "SELECT COUNT(*) AS n FROM customers WHERE updated_at >= ? AND ((active = 0 AND merged_into_id IS NULL AND erased_at IS NULL) OR created_at < 1000000000)",
       )
         .bind(started)
         .first<{ n: number }>();

@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { freshIp, hit, newTenant, type Res } from "./client";
+import { adminOk, freshIp, hit, newTenant, type Res } from "./client";
 import { envelopeProblem } from "./envelopes";
 import { summary } from "./summary";
 
@@ -84,6 +84,32 @@ describe("rate limiters are exact", () => {
     expect(results.filter((r) => r.status === 404)).toHaveLength(LOBBY_LIMIT);
     expect(results.filter((r) => r.status === 429)).toHaveLength(300 - LOBBY_LIMIT);
     for (const res of results) expect(envelopeProblem("kiosk", res)).toBeNull();
+  });
+
+  it("partner Bearer routes: 300 parallel requests of one credential, spread over every surface, admit exactly the tenant's 100; 429s in each surface's envelope", async () => {
+    const t = await newTenant();
+    await adminOk("PATCH", `/admin/tenants/${t.id}`, { partnerRateLimit: 100 });
+    await awayFromWindowEdge(60);
+    const routes = [
+      { surface: "clients", method: "GET", path: "/api/clientes?page=0&size=1" },
+      { surface: "parking", method: "POST", path: "/api/v3/business/tag/list", body: { refId: "nobody" } },
+      { surface: "loyalty", method: "GET", path: "/api/group/default" },
+      { surface: "sales", method: "GET", path: "/api/sales/tipos-documento" },
+    ] as const;
+    summary.limiterRequests += 300;
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => {
+        const route = routes[i % routes.length]!;
+        return hit({ method: route.method, path: route.path, body: "body" in route ? route.body : undefined, headers: t.auth }).then((res) => ({ route, res }));
+      }),
+    );
+    expect(results.filter(({ res }) => res.status !== 429)).toHaveLength(100);
+    for (const { route, res } of results.filter(({ res }) => res.status === 429)) {
+      expect(envelopeProblem(route.surface, res)).toBeNull();
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    const state = await runInDurableObject(limiter(`partner:${t.partner.clientId}`), (_instance, s) => s.storage.kv.get<{ count: number }>("window"));
+    expect(state?.count).toBe(100);
   });
 
   it(`oauth token: 40 parallel failed attempts from one IP -> exactly ${OAUTH_LIMIT} answered, then even the right secret waits; another IP is unaffected`, async () => {

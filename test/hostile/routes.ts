@@ -448,6 +448,48 @@ export const routes: Record<string, RouteFixture> = {
     ok: 204,
     valid: async () => ({ method: "DELETE", path: "/admin/settings/vlt-destination", headers: adminHeaders }),
   },
+  // A tenant of its own each time: a fuzzed body must never lower the world's rate limit.
+  "PATCH /admin/tenants/{id}": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async () => {
+      const tenant = (await must(json("POST", "/admin/tenants", adminHeaders, { name: `Tenant ${fresh()}` }), 201)).id;
+      return json("PATCH", `/admin/tenants/${tenant}`, adminHeaders, { name: `Renamed ${fresh()}`, timezone: "America/Lima", partnerRateLimit: 5000 });
+    },
+  },
+  "POST /admin/credentials/{client_id}/rotate": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) =>
+      json("POST", `/admin/credentials/${(await issueCredential(w.t.id, "kiosk")).clientId}/rotate`, adminHeaders, { grace_period_seconds: 60 }),
+  },
+  "GET /admin/audit": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/audit?tenantId=${w.t.id}&limit=10`, adminHeaders),
+  },
+  "GET /admin/tenants/{id}/customers/{customerId}/export": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}/export`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}/export`, adminHeaders),
+  },
+  "POST /admin/tenants/{id}/customers/{customerId}/erase": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    // A customer of its own each time: the world's objects must outlive the erasure.
+    valid: async (w) => ({
+      method: "POST",
+      path: `/admin/tenants/${w.t.id}/customers/${(await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id}/erase`,
+      headers: adminHeaders,
+    }),
+    aimed: (w, t) => ({ method: "POST", path: `/admin/tenants/${w.t.id}/customers/${t.clientId}/erase`, headers: adminHeaders }),
+  },
 };
 
 /** The operations /openapi.json documents, as "METHOD /path" keys. */

@@ -50,11 +50,11 @@ describe("POST /api/v3/business/customer/add", () => {
     expect(await activeCustomers(t.id)).toBe(1);
   });
 
-  it("costs two D1 round trips and one lock per tag", async () => {
+  it("costs two D1 round trips, one lock per tag and the credential's rate limiter", async () => {
     const t = await newTenant();
     const res = await call("POST", paths.addCustomer, { headers: t.auth, body: seedCustomer });
     expect(res.status).toBe(201);
-    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 2 });
+    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 3 });
   });
 
   it("accepts a customer without tags (omitted or null) and optional names", async () => {
@@ -67,7 +67,8 @@ describe("POST /api/v3/business/customer/add", () => {
     const b = await call("POST", paths.addCustomer, { headers: t.auth, body: { ...seedCustomer, refId: "NULL-TAGS", tags: null, name: null } });
     expect(b.status).toBe(201);
     expect(b.body).toEqual({ customer: a.body.customer + 1, tags: [] });
-    expect(cost(b.headers).durableCalls).toBe(0);
+    // Only the credential's rate limiter: no tag, no lock.
+    expect(cost(b.headers).durableCalls).toBe(1);
   });
 
   it("normalises codes and plates; a repeated code is bound once (status false)", async () => {

@@ -30,7 +30,7 @@ describe("PUT /api/v3/business/tag/cancel", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ customer: id, tagsCancell: [{ tag: "O202020", cancell: true }] });
-    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 0 });
+    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 1 });
     expect(await listTags(t, seedCustomer.refId)).toEqual([]);
     expect(await statuses(t.id)).toEqual([{ uid: "O202020", status: "cancelled" }]);
   });

@@ -5,6 +5,7 @@ import { credentials, customers, identifiers } from "../../db/schema";
 import { sha256Hex } from "../crypto";
 import { type CustomerRecord, identityFrom, profileKinds, recordColumns } from "../registry/customers";
 import { activeIdentifiersJson, cardText } from "../registry/identifiers";
+import { secretMatches } from "../tenants/credentials";
 
 /** A lobby card's holder: the customer's record and the card as stored. */
 export interface CardHolder {
@@ -34,18 +35,19 @@ const lookup = prepared((db) =>
       ),
     )
     .leftJoin(customers, and(eq(customers.id, identifiers.customerId), eq(customers.tenantId, credentials.tenantId), sql`${customers.active} = 1`))
-    .where(and(eq(credentials.secretHash, sql.placeholder("secretHash")), eq(credentials.kind, "kiosk"), isNull(credentials.revokedAt)))
+    .where(and(secretMatches(sql.placeholder("secretHash"), sql.placeholder("now")), eq(credentials.kind, "kiosk"), isNull(credentials.revokedAt)))
     .prepare(),
 );
 
 /**
- * Checks a kiosk secret and finds, in the kiosk's tenant, the active customer whose
+ * Checks a kiosk secret (the current one, or the previous one during a rotation's grace
+ * period) and finds, in the kiosk's tenant, the active customer whose
  * active RFID card `cardUid` is: one query (credential joined to card and customer).
  * Null when the secret is wrong or revoked; `holder` null when the card is unknown,
  * replaced or cancelled or its customer deactivated (the caller must not say which).
  */
 export async function findCardHolder(db: Db, secret: string, cardUid: string): Promise<{ credentialId: number; holder: CardHolder | null } | null> {
-  const row = await lookup(db).get({ uid: cardText(cardUid), secretHash: await sha256Hex(secret) });
+  const row = await lookup(db).get({ uid: cardText(cardUid), secretHash: await sha256Hex(secret), now: Date.now() });
   if (!row) return null;
   const { credentialId, cardUid: uid, identity, ...customer } = row;
   if (customer.id === null || uid === null) return { credentialId, holder: null };

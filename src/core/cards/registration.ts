@@ -150,10 +150,14 @@ function joinSurnames(paternal: string | null | undefined, maternal: string | nu
   return [paternal, maternal].filter(Boolean).join(" ") || null;
 }
 
-/** Consent columns for the values given; a value's time moves only when the value does. */
+/**
+ * Consent columns for the values given; a value's time moves only when the value does
+ * (and a trigger then appends it to the consent history, with the kiosk as its channel).
+ */
 function consentColumns(consents: CardRegistration["consents"], now: number, previous?: CustomerRecord) {
   const at = (given: boolean, before: boolean | null | undefined, beforeAt: number | null | undefined) => (given === before ? beforeAt : now);
   return {
+    consentChannel: "kiosk" as const,
     consentWhatsapp: consents.whatsapp,
     consentWhatsappAt: at(consents.whatsapp, previous?.consentWhatsapp, previous?.consentWhatsappAt),
     consentEmail: consents.email,

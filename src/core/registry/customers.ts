@@ -5,6 +5,9 @@ import { uniqueViolated } from "../../db/errors";
 import { type Channel, type Customer, customers, type IdentifierKind, identifiers, type NewCustomer, tenants } from "../../db/schema";
 import { col } from "../../db/sql";
 import { IdentifierConflict, NotFound } from "../errors";
+
+export type { Customer } from "../../db/schema";
+
 import {
   activeIdentifiersJson,
   claimsExclusively,
@@ -34,7 +37,7 @@ export type Identity = Record<ProfileKind, { value: string; qualifier: string | 
 export type CustomerRecord = Customer & { identity: Identity };
 
 /** The profile fields a write may set (the registry's own columns are not among them). */
-export type Profile = Partial<Omit<NewCustomer, "id" | "tenantId" | "active" | "mergedIntoId" | "channel" | "createdAt" | "updatedAt">>;
+export type Profile = Partial<Omit<NewCustomer, "id" | "tenantId" | "active" | "mergedIntoId" | "channel" | "erasedAt" | "createdAt" | "updatedAt">>;
 
 /**
  * A customer's name as one string, for the surfaces with a single name field ("full name

@@ -1,11 +1,12 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { customers, identifiers, ledgerAccounts, ledgerLots, ledgerTransactions, sales } from "../../db/schema";
 import { col } from "../../db/sql";
+import { type AuditActor, auditStatement } from "../audit";
 import { type LockOpener, rfidLockName } from "../cards/locks";
 import { NotFound, RuleViolation } from "../errors";
-import { type CustomerRecord, getCustomer, type Profile } from "./customers";
+import { type CustomerRecord, getCustomer, type Profile, recordStatement } from "./customers";
 
 /**
  * Merging a duplicate into its survivor: one customer left where two surfaces (or two
@@ -25,13 +26,20 @@ import { type CustomerRecord, getCustomer, type Profile } from "./customers";
 /** Profile columns a merge fills on the survivor from the absorbed customer where the survivor has none. */
 const mergedProfile = (Object.keys(getTableColumns(customers)) as (keyof typeof customers.$inferSelect)[]).filter(
   (key): key is keyof Profile & keyof typeof customers.$inferSelect =>
-    !["id", "tenantId", "active", "mergedIntoId", "channel", "createdAt", "updatedAt"].includes(key),
+    !["id", "tenantId", "active", "mergedIntoId", "channel", "erasedAt", "createdAt", "updatedAt"].includes(key),
 );
 
 /** A name and its surnames move as one: a survivor with a name keeps its surnames too (even none), so a name is never doubled. */
 const nameParts: readonly string[] = ["name", "lastName", "paternalSurname", "maternalSurname"];
 
-export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number, survivorId: number, absorbedId: number): Promise<CustomerRecord> {
+export async function mergeCustomers(
+  db: Db,
+  locks: LockOpener,
+  tenantId: number,
+  survivorId: number,
+  absorbedId: number,
+  by: AuditActor,
+): Promise<CustomerRecord> {
   if (survivorId === absorbedId) throw new RuleViolation("self_merge");
   const [pair, absorbedCards] = await runBatch(db, [
     rows<{
@@ -46,8 +54,14 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
   const survivor = pair.find((c) => c.id === survivorId);
   const absorbed = pair.find((c) => c.id === absorbedId);
   if (!survivor?.active) throw new NotFound("customer");
-  // A retried merge answers as the first one did.
-  if (absorbed?.mergedIntoId === survivorId) return getCustomer(db, tenantId, survivorId);
+  const audit = (when?: SQL) =>
+    auditStatement(by, { action: "customer.merged", tenantId, target: `customer:${survivorId}`, summary: { from: absorbedId, repeated: !when } }, when);
+  // A retried merge answers as the first one did (and is recorded as asked again).
+  if (absorbed?.mergedIntoId === survivorId) {
+    const [[record]] = await runBatch(db, [recordStatement(db, tenantId, survivorId), audit()]);
+    if (!record) throw new NotFound("customer");
+    return record;
+  }
   if (!absorbed?.active) throw new NotFound("customer");
 
   const now = Date.now();
@@ -108,6 +122,7 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
         FROM ${t} WHERE ${t.customerId} IN (${S}, ${A})) AS ${renumbered}
       WHERE ${t.id} = ${renumbered}.${sql.identifier("id")} AND ${merged}`),
     rows(sql`UPDATE ${t} SET ${col(t.customerSeq)} = -${t.customerSeq} WHERE ${t.customerId} = ${S} AND ${t.customerSeq} < 0 AND ${merged}`),
+    audit(merged),
   ]);
   if (done.length === 0) throw new NotFound("customer");
 

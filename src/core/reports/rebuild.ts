@@ -16,6 +16,7 @@ import {
   tenants,
 } from "../../db/schema";
 import { columns } from "../../db/sql";
+import { type AuditActor, auditStatement } from "../audit";
 import { Busy, NotFound } from "../errors";
 import { localDate } from "../time";
 import {
@@ -186,8 +187,8 @@ function insertRows(
 /** Splits a `day|store[|product]` key into its values. */
 const keyValues = (key: string) => key.split("|").map((part, i) => (i === 0 ? part : Number(part)));
 
-/** Recomputes the tenant's report counters from its ledger and replaces them (see above). */
-export async function rebuildReportCounters(db: Db, tenantId: number, options: { attempts?: number } = {}): Promise<RebuildResult> {
+/** Recomputes the tenant's report counters from its ledger and replaces them (see above); the audit entry is written with the replacement. */
+export async function rebuildReportCounters(db: Db, tenantId: number, by: AuditActor, options: { attempts?: number } = {}): Promise<RebuildResult> {
   const attempts = options.attempts ?? 3;
   const s = reportStoreDays;
   const p = reportProductDays;
@@ -205,7 +206,9 @@ export async function rebuildReportCounters(db: Db, tenantId: number, options: {
     const storeValues = [...stores].map(([key, row]) => [...keyValues(key), ...storeCounters.map((c) => row[c])]);
     const productTarget = [p.day, p.storeId, p.productId, ...productCounters.map((c) => productCounterColumns[c])];
     const productValues = [...products].map(([key, row]) => [...keyValues(key), ...productCounters.map((c) => row[c])]);
+    const result = { transactions, storeRows: storeValues.length, productRows: productValues.length };
     const statements: Statement<unknown>[] = [
+      auditStatement(by, { action: "reports.rebuilt", tenantId, target: `tenant:${tenantId}`, summary: { ...result } }, guard),
       rows(sql`DELETE FROM ${s} WHERE ${s.tenantId} = ${tenantId} AND ${guard}`),
       rows(sql`DELETE FROM ${p} WHERE ${p.tenantId} = ${tenantId} AND ${guard}`),
       ...chunks(storeValues, INSERT_CHUNK).map((values) => rows(insertRows(s, storeTarget, values, tenantId, guard))),
@@ -213,9 +216,7 @@ export async function rebuildReportCounters(db: Db, tenantId: number, options: {
       rows<{ id: number }>(latestTransaction(tenantId)),
     ];
     const results = await runBatch(db, statements);
-    if ((results[results.length - 1] as { id: number }[])[0]!.id === snapshot) {
-      return { transactions, storeRows: storeValues.length, productRows: productValues.length };
-    }
+    if ((results[results.length - 1] as { id: number }[])[0]!.id === snapshot) return result;
   }
   throw new Busy("ledger");
 }

@@ -1,13 +1,14 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { bound, prepared, runBatch } from "../../db/batch";
+import { and, eq, isNull, or, type SQLWrapper, sql } from "drizzle-orm";
+import { prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
-import { type CredentialKind, credentials } from "../../db/schema";
+import { type CredentialKind, credentials, tenants } from "../../db/schema";
 
 export { type CredentialKind, credentialKinds } from "../../db/schema";
 
+import { col, columns } from "../../db/sql";
+import { type AuditActor, auditStatement } from "../audit";
 import { constantTimeEqual, randomSecret, sha256Hex } from "../crypto";
 import { NotFound } from "../errors";
-import { getTenant } from "./tenants";
 
 export interface IssuedCredential {
   clientId: number;
@@ -23,56 +24,122 @@ export interface Principal {
   kind: CredentialKind;
 }
 
-/** Creates a credential; the secret is returned here once and only its hash is stored. */
-export async function issueCredential(db: Db, tenantId: number, input: { kind: CredentialKind; name?: string }): Promise<IssuedCredential> {
-  await getTenant(db, tenantId);
+/** How long a rotated-out secret keeps working unless the rotation says otherwise, and the most it may. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+
+/** The credential the batch inserted last (rows are never deleted, so the newest has the highest id). */
+const lastCredentialId = sql<number>`(SELECT max(${credentials.id}) FROM ${credentials})`;
+
+/**
+ * Creates a credential; the secret is returned here once and only its hash is stored.
+ * It takes the tenant's partner rate limit, in the batch that writes it and its audit entry.
+ */
+export async function issueCredential(db: Db, tenantId: number, input: { kind: CredentialKind; name?: string }, by: AuditActor): Promise<IssuedCredential> {
   const clientSecret = randomSecret();
-  const [row] = await db
-    .insert(credentials)
-    .values({
-      tenantId,
-      kind: input.kind,
-      name: input.name ?? null,
-      secretHash: await sha256Hex(clientSecret),
-      createdAt: Date.now(),
-    })
-    .returning({ id: credentials.id });
-  return { clientId: row!.id, clientSecret, kind: input.kind, tenantId };
+  const c = credentials;
+  const exists = sql`EXISTS (SELECT 1 FROM ${tenants} WHERE ${tenants.id} = ${tenantId})`;
+  const [created] = await runBatch(db, [
+    rows<{ id: number }>(sql`INSERT INTO ${c} (${columns(c.tenantId, c.kind, c.name, c.secretHash, c.rateLimit, c.createdAt)})
+      SELECT ${tenants.id}, ${input.kind}, ${input.name ?? null}, ${await sha256Hex(clientSecret)}, ${tenants.partnerRateLimit}, ${Date.now()}
+      FROM ${tenants} WHERE ${tenants.id} = ${tenantId} RETURNING ${col(c.id)}`),
+    auditStatement(
+      by,
+      { action: "credential.created", tenantId, target: sql`'credential:' || ${lastCredentialId}`, summary: { kind: input.kind, name: input.name ?? null } },
+      exists,
+    ),
+  ]);
+  if (created.length === 0) throw new NotFound("tenant");
+  return { clientId: created[0]!.id, clientSecret, kind: input.kind, tenantId };
 }
 
-/** Revokes a credential; tokens issued to it fail their next check. Unknown or already revoked -> not_found. */
-export async function revokeCredential(db: Db, clientId: number): Promise<void> {
-  const revoked = await db
-    .update(credentials)
-    .set({ revokedAt: Date.now() })
-    .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
-    .returning({ id: credentials.id });
+/** A credential's new secret, and until when the one it replaced keeps working. */
+export interface RotatedCredential {
+  clientId: number;
+  clientSecret: string;
+  previousValidUntil: number;
+}
+
+/**
+ * Gives a live credential a new secret; the current one keeps working for `graceSeconds`
+ * (0 ends it now), so a partner or kiosk can switch without downtime. Only one previous
+ * secret is kept: rotating again during a grace period ends the older secret at once.
+ * Tokens already issued are bound to the credential, not to a secret, and keep working;
+ * revoking the credential still ends everything immediately. Unknown or revoked -> not_found.
+ */
+export async function rotateCredential(db: Db, clientId: number, graceSeconds: number, by: AuditActor): Promise<RotatedCredential> {
+  const clientSecret = randomSecret();
+  const hash = await sha256Hex(clientSecret);
+  const previousValidUntil = Date.now() + graceSeconds * 1000;
+  const c = credentials;
+  const [rotated] = await runBatch(db, [
+    rows<{ tenantId: number }>(sql`UPDATE ${c} SET ${col(c.previousSecretHash)} = ${c.secretHash}, ${col(c.previousValidUntil)} = ${previousValidUntil},
+        ${col(c.secretHash)} = ${hash}
+      WHERE ${c.id} = ${clientId} AND ${c.revokedAt} IS NULL RETURNING ${col(c.tenantId)} AS "tenantId"`),
+    auditStatement(
+      by,
+      {
+        action: "credential.rotated",
+        tenantId: sql`(SELECT ${c.tenantId} FROM ${c} WHERE ${c.id} = ${clientId})`,
+        target: `credential:${clientId}`,
+        summary: { graceSeconds, previousValidUntil: new Date(previousValidUntil).toISOString() },
+      },
+      sql`EXISTS (SELECT 1 FROM ${c} WHERE ${c.id} = ${clientId} AND ${c.secretHash} = ${hash})`,
+    ),
+  ]);
+  if (rotated.length === 0) throw new NotFound("credential");
+  return { clientId, clientSecret, previousValidUntil };
+}
+
+/** Revokes a credential; its secrets and the tokens issued to it fail their next check. Unknown or already revoked -> not_found. */
+export async function revokeCredential(db: Db, clientId: number, by: AuditActor): Promise<void> {
+  const now = Date.now();
+  const c = credentials;
+  const [revoked] = await runBatch(db, [
+    rows<{ id: number }>(sql`UPDATE ${c} SET ${col(c.revokedAt)} = ${now} WHERE ${c.id} = ${clientId} AND ${c.revokedAt} IS NULL RETURNING ${col(c.id)}`),
+    auditStatement(
+      by,
+      {
+        action: "credential.revoked",
+        tenantId: sql`(SELECT ${c.tenantId} FROM ${c} WHERE ${c.id} = ${clientId})`,
+        target: `credential:${clientId}`,
+        summary: {},
+      },
+      sql`EXISTS (SELECT 1 FROM ${c} WHERE ${c.id} = ${clientId} AND ${c.revokedAt} = ${now})`,
+    ),
+  ]);
   if (revoked.length === 0) throw new NotFound("credential");
 }
 
-/** Checks a client_id + secret pair (OAuth client credentials). Null when unknown, revoked or wrong. */
+/**
+ * True when `secretHash` is the credential's current secret, or its previous one within
+ * the grace period (`now` in ms): as SQL, for the look-ups by hash (the lobby's).
+ */
+export function secretMatches(secretHash: SQLWrapper, now: SQLWrapper) {
+  return or(eq(credentials.secretHash, secretHash), and(eq(credentials.previousSecretHash, secretHash), sql`${credentials.previousValidUntil} > ${now}`));
+}
+
+/**
+ * Checks a client_id + secret pair (OAuth client credentials): the current secret, or
+ * the previous one during its grace period. Null when unknown, revoked or wrong.
+ */
 export async function verifyClientSecret(db: Db, clientId: number, secret: string): Promise<Principal | null> {
   const row = await db
     .select()
     .from(credentials)
     .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
     .get();
-  // Hash and compare even when the row is missing, so timing does not reveal which ids exist.
-  const ok = await constantTimeEqual(await sha256Hex(secret), row?.secretHash ?? "");
+  const hash = await sha256Hex(secret);
+  // Compare with both hashes even when the row is missing, so timing does not reveal which ids exist or rotated.
+  const [current, previous] = await Promise.all([constantTimeEqual(hash, row?.secretHash ?? ""), constantTimeEqual(hash, row?.previousSecretHash ?? "")]);
+  const ok = current || (previous && (row?.previousValidUntil ?? 0) > Date.now());
   if (!row || !ok) return null;
   return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
 }
 
-/** True when the credential still exists, is live and belongs to the tenant (checked on every Bearer call). */
-export async function isCredentialLive(db: Db, credentialId: number, tenantId: number): Promise<boolean> {
-  const [live] = await runBatch(db, [bound(liveCredential(db), { credentialId, tenantId })]);
-  return live.length > 0;
-}
-
-/** Built once per isolate: every Bearer call runs it. */
 const liveCredential = prepared((db) =>
   db
-    .select({ id: credentials.id })
+    .select({ rateLimit: credentials.rateLimit })
     .from(credentials)
     .where(
       and(
@@ -84,3 +151,12 @@ const liveCredential = prepared((db) =>
     )
     .prepare(),
 );
+
+/**
+ * The live partner credential of the tenant (checked on every Bearer call: one indexed
+ * read), with its tenant's rate limit (null: the deployment's default); null when it is
+ * unknown, another tenant's, a kiosk's or revoked.
+ */
+export async function findLiveCredential(db: Db, credentialId: number, tenantId: number): Promise<{ rateLimit: number | null } | null> {
+  return (await liveCredential(db).get({ credentialId, tenantId })) ?? null;
+}

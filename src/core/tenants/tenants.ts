@@ -1,7 +1,12 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { bound, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
-import { settings, type Tenant, tenants } from "../../db/schema";
+import { credentials, settings, type Tenant, tenants } from "../../db/schema";
+import { col } from "../../db/sql";
+import { type AuditActor, auditStatement } from "../audit";
 import { NotFound, RuleViolation } from "../errors";
+
+export type { Tenant } from "../../db/schema";
 
 /** True when `zone` is an IANA time zone the runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -13,11 +18,52 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-export async function createTenant(db: Db, input: { name: string; timezone?: string }): Promise<Tenant> {
+/** The tenant the batch inserted last (rows are never deleted, so the newest has the highest id). */
+const lastTenantId = sql<number>`(SELECT max(${tenants.id}) FROM ${tenants})`;
+
+export async function createTenant(db: Db, input: { name: string; timezone?: string }, by: AuditActor): Promise<Tenant> {
   const timezone = input.timezone ?? "UTC";
   if (!isTimeZone(timezone)) throw new RuleViolation("unknown_time_zone");
-  const [tenant] = await db.insert(tenants).values({ name: input.name, timezone, createdAt: Date.now() }).returning();
+  const [[tenant]] = await runBatch(db, [
+    bound(db.insert(tenants).values({ name: input.name, timezone, createdAt: Date.now() }).returning().prepare()),
+    auditStatement(by, {
+      action: "tenant.created",
+      tenantId: lastTenantId,
+      target: sql`'tenant:' || ${lastTenantId}`,
+      summary: { name: input.name, timezone },
+    }),
+  ]);
   return tenant!;
+}
+
+/** What an operator may change of a tenant; undefined leaves a field alone, a null `partnerRateLimit` restores the default. */
+export interface TenantChange {
+  name?: string;
+  timezone?: string;
+  partnerRateLimit?: number | null;
+}
+
+/**
+ * Changes a tenant, in one batch with its audit entry. A new partner rate limit is copied
+ * onto the tenant's credentials in the same batch (the Bearer check reads it from there,
+ * see `credentials.rate_limit`). A new time zone applies to report days from now on;
+ * rebuild the reports to recount past days in it.
+ */
+export async function updateTenant(db: Db, id: number, change: TenantChange, by: AuditActor): Promise<Tenant> {
+  if (change.timezone !== undefined && !isTimeZone(change.timezone)) throw new RuleViolation("unknown_time_zone");
+  const set = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as TenantChange;
+  const exists = sql`EXISTS (SELECT 1 FROM ${tenants} WHERE ${tenants.id} = ${id})`;
+  const [[tenant]] = await runBatch(db, [
+    Object.keys(set).length > 0
+      ? bound(db.update(tenants).set(set).where(eq(tenants.id, id)).returning().prepare())
+      : bound(db.select().from(tenants).where(eq(tenants.id, id)).prepare()),
+    auditStatement(by, { action: "tenant.updated", tenantId: id, target: `tenant:${id}`, summary: { fields: Object.keys(set), ...set } }, exists),
+    ...(set.partnerRateLimit === undefined
+      ? []
+      : [rows<never>(sql`UPDATE ${credentials} SET ${col(credentials.rateLimit)} = ${set.partnerRateLimit} WHERE ${credentials.tenantId} = ${id}`)]),
+  ]);
+  if (!tenant) throw new NotFound("tenant");
+  return tenant;
 }
 
 export async function getTenant(db: Db, id: number): Promise<Tenant> {
@@ -29,18 +75,35 @@ export async function getTenant(db: Db, id: number): Promise<Tenant> {
 /** The deployment-wide setting that names the tenant receiving public VLT (kiosk) registrations. */
 const VLT_DESTINATION = "vlt_destination_tenant";
 
-export async function setVltDestination(db: Db, tenantId: number): Promise<void> {
-  await getTenant(db, tenantId);
+/** The tenant that receives kiosk registrations now, as SQL (NULL when none). */
+const currentVltDestination = sql`(SELECT CAST(${settings.value} AS INTEGER) FROM ${settings} WHERE ${settings.key} = ${VLT_DESTINATION})`;
+
+export async function setVltDestination(db: Db, tenantId: number, by: AuditActor): Promise<void> {
   const now = Date.now();
-  await db
-    .insert(settings)
-    .values({ key: VLT_DESTINATION, value: String(tenantId), updatedAt: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value: String(tenantId), updatedAt: now } });
+  const exists = sql`EXISTS (SELECT 1 FROM ${tenants} WHERE ${tenants.id} = ${tenantId})`;
+  const s = settings;
+  const [found] = await runBatch(db, [
+    rows<{ id: number }>(sql`SELECT ${tenants.id} AS "id" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`),
+    auditStatement(by, { action: "vlt_destination.set", tenantId, target: `tenant:${tenantId}`, summary: {} }, exists),
+    // (`WHERE` before `ON CONFLICT` keeps SQLite from reading the conflict clause as a join's.)
+    rows<never>(sql`INSERT INTO ${s} (${col(s.key)}, ${col(s.value)}, ${col(s.updatedAt)}) SELECT ${VLT_DESTINATION}, ${String(tenantId)}, ${now} WHERE ${exists}
+      ON CONFLICT (${col(s.key)}) DO UPDATE SET ${col(s.value)} = excluded.${col(s.value)}, ${col(s.updatedAt)} = excluded.${col(s.updatedAt)}`),
+  ]);
+  if (found.length === 0) throw new NotFound("tenant");
   cachedVltDestination = null;
 }
 
-export async function clearVltDestination(db: Db): Promise<void> {
-  await db.delete(settings).where(eq(settings.key, VLT_DESTINATION));
+/** Unsets the destination; the entry names the tenant that stops receiving registrations (none when it was unset already). */
+export async function clearVltDestination(db: Db, by: AuditActor): Promise<void> {
+  await runBatch(db, [
+    auditStatement(by, {
+      action: "vlt_destination.unset",
+      tenantId: currentVltDestination,
+      target: sql`coalesce('tenant:' || ${currentVltDestination}, 'setting:vlt_destination')`,
+      summary: {},
+    }),
+    bound(db.delete(settings).where(eq(settings.key, VLT_DESTINATION)).prepare()),
+  ]);
   cachedVltDestination = null;
 }
 

@@ -4,24 +4,34 @@ import {
   clearVltDestinationHandler,
   createCredentialHandler,
   createTenantHandler,
+  eraseCustomerHandler,
+  exportCustomerHandler,
+  listAuditHandler,
   mergeCustomersHandler,
   rebuildReportsHandler,
   revokeCredentialHandler,
+  rotateCredentialHandler,
   setVltDestinationHandler,
+  updateTenantHandler,
 } from "./handlers";
 import {
   clearVltDestinationRoute,
   createCredentialRoute,
   createTenantRoute,
+  eraseCustomerRoute,
+  exportCustomerRoute,
+  listAuditRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
   revokeCredentialRoute,
+  rotateCredentialRoute,
   setVltDestinationRoute,
+  updateTenantRoute,
 } from "./routes";
 
 const prefixes = ["/admin/*"];
 
-/** Operator provisioning: tenants, credentials, deployment settings, report rebuilds and customer merges. */
+/** Operator provisioning: tenants, credentials, deployment settings, report rebuilds and customer merges; the audit log and data-subject requests. */
 export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(createTenantRoute, createTenantHandler)
   .openapi(createCredentialRoute, createCredentialHandler)
@@ -29,6 +39,11 @@ export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(setVltDestinationRoute, setVltDestinationHandler)
   .openapi(clearVltDestinationRoute, clearVltDestinationHandler)
   .openapi(rebuildReportsRoute, rebuildReportsHandler)
-  .openapi(mergeCustomersRoute, mergeCustomersHandler);
+  .openapi(mergeCustomersRoute, mergeCustomersHandler)
+  .openapi(updateTenantRoute, updateTenantHandler)
+  .openapi(rotateCredentialRoute, rotateCredentialHandler)
+  .openapi(listAuditRoute, listAuditHandler)
+  .openapi(exportCustomerRoute, exportCustomerHandler)
+  .openapi(eraseCustomerRoute, eraseCustomerHandler);
 
 sealSurface(adminSurface, prefixes);

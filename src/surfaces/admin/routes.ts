@@ -3,15 +3,24 @@ import { defineRoutes, jsonBody, jsonContent } from "../../http/openapi";
 import { adminErrors } from "./envelope";
 import {
   AdminCustomer,
+  AuditPage,
+  AuditQuery,
   ClientIdParam,
   CreateCredentialBody,
   CreateTenantBody,
+  CustomerParams,
+  ErasureResult,
   IdParam,
   IssuedCredential,
   MergeBody,
   MergeParams,
+  PersonalDataExport,
   RebuildResult,
+  RotateCredentialBody,
+  RotatedCredential,
   Tenant,
+  TenantSettings,
+  UpdateTenantBody,
   VltDestinationBody,
 } from "./schemas";
 
@@ -104,5 +113,93 @@ export const mergeCustomersRoute = route({
     200: { description: "The survivor, with the identifiers it holds now.", ...jsonContent(AdminCustomer) },
     ...adminErrors({ 404: "Unknown survivor or absorbed customer in this tenant." }),
     ...bodyErrors,
+  },
+});
+
+/*
+ * Security and operations: tenant settings, secret rotation, the audit log and
+ * data-subject requests.
+ */
+
+export const updateTenantRoute = route({
+  method: "patch",
+  path: "/admin/tenants/{id}",
+  summary: "Change a tenant's name, time zone or partner rate limit",
+  description: [
+    "Fields absent from the body are left alone. `partnerRateLimit` is the number of requests per minute each partner credential of the tenant",
+    "may make on the Bearer routes of every surface (null restores the deployment's PARTNER_RATE_LIMIT); it applies from the next request.",
+    "A new time zone applies to report days from now on; `POST /admin/tenants/{id}/reports/rebuild` recounts past days in it. Audited.",
+  ].join(" "),
+  request: { params: IdParam, body: jsonBody(UpdateTenantBody) },
+  responses: { 200: { description: "Changed.", ...jsonContent(TenantSettings) }, ...adminErrors({ 404: "Unknown tenant." }), ...bodyErrors },
+});
+
+export const rotateCredentialRoute = route({
+  method: "post",
+  path: "/admin/credentials/{client_id}/rotate",
+  summary: "Rotate a credential's secret without downtime",
+  description: [
+    "Issues a new secret (shown once) for a live partner or kiosk credential. The current secret keeps working until `previous_valid_until`",
+    "(`grace_period_seconds`, default 86400 = 24 h, at most 604800 = 7 days; 0 ends it now), at `/oauth/token` and at the lobby alike, so",
+    "the partner or kiosk switches at its own pace. Only one previous secret is kept: rotating again during a grace period ends the older",
+    "secret at once. Tokens already issued stay valid (they are bound to the credential, not to a secret); `DELETE /admin/credentials/{client_id}`",
+    "still ends the credential, both secrets and every token immediately. The body may be omitted. Audited (never with a secret).",
+  ].join(" "),
+  request: { params: ClientIdParam, body: { ...jsonBody(RotateCredentialBody), required: false } },
+  responses: {
+    200: { description: "Rotated.", ...jsonContent(RotatedCredential) },
+    ...adminErrors({ 404: "Unknown or revoked credential." }),
+    ...bodyErrors,
+  },
+});
+
+export const listAuditRoute = route({
+  method: "get",
+  path: "/admin/audit",
+  summary: "Read the audit log",
+  description: [
+    "Every operator action — tenant create and update, credential create, rotate and revoke, VLT destination set and unset, merge, export,",
+    "erase, report rebuild — and every partner change of its webhook endpoints is one append-only entry, written in the same atomic batch as",
+    "the action (an action never commits without its entry). Newest first, keyset-paginated: follow `next_cursor`; a page reads rows in",
+    "proportion to its size. Entries carry ids, field names, non-personal values and counts: never secrets or personal data.",
+  ].join(" "),
+  request: { query: AuditQuery },
+  responses: { 200: { description: "A page of entries.", ...jsonContent(AuditPage) }, ...adminErrors({ 422: "Invalid query; `errors` lists the fields." }) },
+});
+
+export const exportCustomerRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}/customers/{customerId}/export",
+  summary: "Export everything ficha holds about a person (right of access)",
+  description: [
+    "One JSON document with every row about the person, from every surface: the customer's profile (and those of the duplicates merged into",
+    "it: a merged id exports its survivor), identifiers with their history, RFID cards, vehicle tags, consents with their history, ledger",
+    "accounts with their lots, every ledger transaction, and sales. Amounts are integers in minor units (hundredths of points, cents), times ISO 8601 UTC.",
+    "Deactivated and erased customers export too (an erased one shows what was kept). Another tenant's customer is 404. Audited.",
+  ].join(" "),
+  request: { params: CustomerParams },
+  responses: {
+    200: { description: "The person's data.", ...jsonContent(PersonalDataExport) },
+    ...adminErrors({ 404: "Unknown tenant or customer in this tenant.", 422: "Invalid id." }),
+  },
+});
+
+export const eraseCustomerRoute = route({
+  method: "post",
+  path: "/admin/tenants/{id}/customers/{customerId}/erase",
+  summary: "Erase a person's data (right to erasure)",
+  description: [
+    "In one atomic batch, for the customer and every duplicate merged into it: the profile fields and consents are cleared and the consent",
+    "history deleted; every identifier (document, VLT code, client code, parking refId, loyalty externalId, RFID cards, vehicle tags and",
+    "plates) is cancelled and its value irreversibly replaced (no hash is kept), which frees the values: the same person registering again",
+    "is a new customer. Kept, because accounting needs them: the customer row itself (inactive, anonymous), its ledger accounts, lots and",
+    "transactions with their amounts, its sales, and the report counters, which a rebuild still reproduces. Every surface then answers the",
+    "person as not found; a ledger transaction still read by its type and code shows an anonymous holder. Idempotent: repeating answers",
+    "the first erasure's time with `erasedNow: false`. No body. Audited (with counts, never the erased values).",
+  ].join(" "),
+  request: { params: CustomerParams },
+  responses: {
+    200: { description: "Erased.", ...jsonContent(ErasureResult) },
+    ...adminErrors({ 404: "Unknown tenant or customer in this tenant.", 422: "Invalid id." }),
   },
 });

@@ -18,6 +18,7 @@ import { dailyProductSummary, dailyStoreSummary } from "../../core/reports/summa
 import { verifyClientSecret } from "../../core/tenants/credentials";
 import { issueAccessToken } from "../../core/tenants/tokens";
 import type { AppEnv } from "../../http/app-env";
+import { signingKeys } from "../../http/auth";
 import { RequestError } from "../../http/errors";
 import { clientIp, enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { loyaltyOk } from "./envelope";
@@ -287,7 +288,7 @@ export const oauthToken: RouteHandler<typeof oauthTokenRoute, AppEnv> = async (c
   }
 
   const ttl = Number(c.env.TOKEN_TTL_SECONDS);
-  const accessToken = await issueAccessToken(principal, c.env.JWT_SECRET, ttl);
+  const accessToken = await issueAccessToken(principal, signingKeys(c.env), ttl);
   c.header("Cache-Control", "no-store");
   c.header("Pragma", "no-cache");
   return c.json({ token_type: "Bearer" as const, expires_in: ttl, access_token: accessToken }, 200);
