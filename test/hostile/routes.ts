@@ -446,6 +446,42 @@ export const routes: Record<string, RouteFixture> = {
     ok: 204,
     valid: async () => ({ method: "DELETE", path: "/admin/settings/vlt-destination", headers: adminHeaders }),
   },
+  // Operator reads and the tenant update (the console's API)
+  "GET /admin/tenants": { surface: "admin", auth: "admin", ok: 200, valid: async () => get("/admin/tenants?limit=100", adminHeaders) },
+  "GET /admin/tenants/{id}": { surface: "admin", auth: "admin", ok: 200, valid: async (w) => get(`/admin/tenants/${w.t.id}`, adminHeaders) },
+  "PATCH /admin/tenants/{id}": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => json("PATCH", `/admin/tenants/${w.t.id}`, adminHeaders, { timezone: "UTC" }),
+  },
+  "GET /admin/tenants/{id}/credentials": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/credentials`, adminHeaders),
+  },
+  "GET /admin/tenants/{id}/customers": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers?q=${q(w.ids.cardUid)}`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers?q=${q(t.ids.cardUid)}`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/customers/{customerId}": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/customers/{customerId}/transactions": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}/transactions`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}/transactions`, adminHeaders),
+  },
 };
 
 /** The operations /openapi.json documents, as "METHOD /path" keys. */

@@ -33,4 +33,4 @@ export const adminEnvelope: Envelope = {
 };
 
 /** The operator API's error responses, for route definitions. */
-export const adminErrors = (descriptions: Partial<Record<401 | 404 | 413 | 422 | 503, string>>) => errorResponses(AdminError, descriptions);
+export const adminErrors = (descriptions: Partial<Record<401 | 403 | 404 | 413 | 422 | 503, string>>) => errorResponses(AdminError, descriptions);

@@ -1,18 +1,28 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { customerEntries } from "../../core/ledger/entries";
 import { mergeCustomers } from "../../core/registry/merge";
+import { customerOverview } from "../../core/registry/overview";
+import { encodeSearchCursor, searchCustomers } from "../../core/registry/search";
 import { rebuildReportCounters } from "../../core/reports/rebuild";
-import { issueCredential, revokeCredential } from "../../core/tenants/credentials";
-import { clearVltDestination, createTenant, setVltDestination } from "../../core/tenants/tenants";
+import { issueCredential, listCredentials, revokeCredential } from "../../core/tenants/credentials";
+import { clearVltDestination, createTenant, getTenantSummary, listTenants, setVltDestination, updateTenant } from "../../core/tenants/tenants";
 import type { AppEnv } from "../../http/app-env";
-import { renderCustomer } from "./render";
+import { renderCredential, renderCustomer, renderEntry, renderOverview, renderPage, renderSearchHit, renderTenantSummary } from "./render";
 import type {
   clearVltDestinationRoute,
   createCredentialRoute,
   createTenantRoute,
+  customerOverviewRoute,
+  customerTransactionsRoute,
+  getTenantRoute,
+  listCredentialsRoute,
+  listTenantsRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
   revokeCredentialRoute,
+  searchCustomersRoute,
   setVltDestinationRoute,
+  updateTenantRoute,
 } from "./routes";
 
 export const createTenantHandler: RouteHandler<typeof createTenantRoute, AppEnv> = async (c) => {
@@ -48,4 +58,46 @@ export const mergeCustomersHandler: RouteHandler<typeof mergeCustomersRoute, App
   const { tenantId, survivorId } = c.req.valid("param");
   const survivor = await mergeCustomers(c.get("db"), c.get("locks"), tenantId, survivorId, c.req.valid("json").from);
   return c.json(renderCustomer(survivor), 200);
+};
+
+/* Operator reads and the tenant update (the operator console's API). */
+
+export const listTenantsHandler: RouteHandler<typeof listTenantsRoute, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listTenants(c.get("db"), { afterId: cursor ?? 0, limit });
+  return c.json(renderPage(found.tenants, renderTenantSummary, found.next), 200);
+};
+
+export const getTenantHandler: RouteHandler<typeof getTenantRoute, AppEnv> = async (c) =>
+  c.json(renderTenantSummary(await getTenantSummary(c.get("db"), c.req.valid("param").id)), 200);
+
+export const updateTenantHandler: RouteHandler<typeof updateTenantRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  await updateTenant(c.get("db"), id, c.req.valid("json"));
+  return c.json(renderTenantSummary(await getTenantSummary(c.get("db"), id)), 200);
+};
+
+export const listCredentialsHandler: RouteHandler<typeof listCredentialsRoute, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listCredentials(c.get("db"), c.req.valid("param").id, { beforeId: cursor ?? Number.MAX_SAFE_INTEGER, limit });
+  return c.json(renderPage(found.credentials, renderCredential, found.next), 200);
+};
+
+export const searchCustomersHandler: RouteHandler<typeof searchCustomersRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { q, cursor, limit } = c.req.valid("query");
+  const found = await searchCustomers(c.get("db"), id, { text: q, cursor, limit });
+  return c.json(renderPage(found.hits, renderSearchHit, found.next && encodeSearchCursor(found.next)), 200);
+};
+
+export const customerOverviewHandler: RouteHandler<typeof customerOverviewRoute, AppEnv> = async (c) => {
+  const { tenantId, customerId } = c.req.valid("param");
+  return c.json(renderOverview(await customerOverview(c.get("db"), tenantId, customerId)), 200);
+};
+
+export const customerTransactionsHandler: RouteHandler<typeof customerTransactionsRoute, AppEnv> = async (c) => {
+  const { tenantId, customerId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const found = await customerEntries(c.get("db"), tenantId, customerId, { beforeSeq: cursor ?? null, limit });
+  return c.json(renderPage(found.entries, renderEntry, found.next), 200);
 };

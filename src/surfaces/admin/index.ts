@@ -4,24 +4,38 @@ import {
   clearVltDestinationHandler,
   createCredentialHandler,
   createTenantHandler,
+  customerOverviewHandler,
+  customerTransactionsHandler,
+  getTenantHandler,
+  listCredentialsHandler,
+  listTenantsHandler,
   mergeCustomersHandler,
   rebuildReportsHandler,
   revokeCredentialHandler,
+  searchCustomersHandler,
   setVltDestinationHandler,
+  updateTenantHandler,
 } from "./handlers";
 import {
   clearVltDestinationRoute,
   createCredentialRoute,
   createTenantRoute,
+  customerOverviewRoute,
+  customerTransactionsRoute,
+  getTenantRoute,
+  listCredentialsRoute,
+  listTenantsRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
   revokeCredentialRoute,
+  searchCustomersRoute,
   setVltDestinationRoute,
+  updateTenantRoute,
 } from "./routes";
 
 const prefixes = ["/admin/*"];
 
-/** Operator provisioning: tenants, credentials, deployment settings, report rebuilds and customer merges. */
+/** Operator provisioning (tenants, credentials, deployment settings, report rebuilds, customer merges) and the operator reads the console uses. */
 export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(createTenantRoute, createTenantHandler)
   .openapi(createCredentialRoute, createCredentialHandler)
@@ -29,6 +43,14 @@ export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(setVltDestinationRoute, setVltDestinationHandler)
   .openapi(clearVltDestinationRoute, clearVltDestinationHandler)
   .openapi(rebuildReportsRoute, rebuildReportsHandler)
-  .openapi(mergeCustomersRoute, mergeCustomersHandler);
+  .openapi(mergeCustomersRoute, mergeCustomersHandler)
+  // Operator reads and the tenant update (the operator console's API).
+  .openapi(listTenantsRoute, listTenantsHandler)
+  .openapi(getTenantRoute, getTenantHandler)
+  .openapi(updateTenantRoute, updateTenantHandler)
+  .openapi(listCredentialsRoute, listCredentialsHandler)
+  .openapi(searchCustomersRoute, searchCustomersHandler)
+  .openapi(customerOverviewRoute, customerOverviewHandler)
+  .openapi(customerTransactionsRoute, customerTransactionsHandler);
 
 sealSurface(adminSurface, prefixes);

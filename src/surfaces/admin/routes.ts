@@ -6,20 +6,33 @@ import {
   ClientIdParam,
   CreateCredentialBody,
   CreateTenantBody,
+  CredentialPage,
+  Customer360,
+  CustomerParams,
   IdParam,
   IssuedCredential,
+  LedgerEntryPage,
   MergeBody,
   MergeParams,
+  PageQuery,
   RebuildResult,
+  SearchPage,
+  SearchQuery,
   Tenant,
+  TenantPage,
+  TenantSummary,
+  UpdateTenantBody,
   VltDestinationBody,
 } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Admin (provisioning)"],
-  security: [{ adminToken: [] }],
+  security: [{ adminToken: [] }, { consoleSession: [] }],
   middleware: [adminAuth],
-  errors: adminErrors({ 401: "Missing or wrong admin token." }),
+  errors: adminErrors({
+    401: "Missing or wrong admin token (or console session).",
+    403: "A console session's state-changing request without its CSRF token (`X-CSRF-Token`), or from another site.",
+  }),
 });
 
 const bodyErrors = adminErrors({ 413: "Body larger than MAX_BODY_BYTES.", 422: "Invalid body; `errors` lists the fields." });
@@ -104,5 +117,105 @@ export const mergeCustomersRoute = route({
     200: { description: "The survivor, with the identifiers it holds now.", ...jsonContent(AdminCustomer) },
     ...adminErrors({ 404: "Unknown survivor or absorbed customer in this tenant." }),
     ...bodyErrors,
+  },
+});
+
+/* Operator reads and the tenant update (the operator console's API). */
+
+const readErrors = adminErrors({ 422: "Invalid query; `errors` lists the parameters." });
+
+export const listTenantsRoute = route({
+  method: "get",
+  path: "/admin/tenants",
+  summary: "List tenants",
+  description:
+    "Tenants in id order, with their active customer count and whether public kiosk (VLT) registrations land in them. " +
+    "Keyset pages: each reads only its own rows of the tenants table (and the one VLT setting).",
+  request: { query: PageQuery },
+  responses: { 200: { description: "A page of tenants.", ...jsonContent(TenantPage) }, ...readErrors },
+});
+
+export const getTenantRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}",
+  summary: "Read a tenant",
+  request: { params: IdParam },
+  responses: { 200: { description: "The tenant.", ...jsonContent(TenantSummary) }, ...adminErrors({ 404: "Unknown tenant." }), ...readErrors },
+});
+
+export const updateTenantRoute = route({
+  method: "patch",
+  path: "/admin/tenants/{id}",
+  summary: "Rename a tenant or change its time zone",
+  description:
+    "Fields left out stay as they are. The daily report counters keep the local days they were counted in: after changing the time zone, " +
+    "`POST /admin/tenants/{id}/reports/rebuild` recounts the history in the new zone (the console offers it next to the zone).",
+  request: { params: IdParam, body: jsonBody(UpdateTenantBody) },
+  responses: { 200: { description: "The tenant as it is now.", ...jsonContent(TenantSummary) }, ...adminErrors({ 404: "Unknown tenant." }), ...bodyErrors },
+});
+
+export const listCredentialsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}/credentials",
+  summary: "List a tenant's credentials",
+  description: "Newest first, revoked ones included (with the time they were revoked). Never a secret or its hash: a secret is shown once, when issued.",
+  request: { params: IdParam, query: PageQuery },
+  responses: {
+    200: { description: "A page of credentials.", ...jsonContent(CredentialPage) },
+    ...adminErrors({ 404: "Unknown tenant." }),
+    ...readErrors,
+  },
+});
+
+export const searchCustomersRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}/customers",
+  summary: "Search a tenant's customers",
+  description: [
+    "One text, matched against every key of the registry: a document number (any type), a VLT code, a client code, a parking `refId`,",
+    "a loyalty `externalId`, an RFID card UID, a vehicle tag code or plate (cards, tags and plates as upper case, trimmed), whatever the",
+    "key's status (a replaced card still finds its player: `matches` says which key matched and its status), a customer id, and the",
+    "beginning of the name or of the surname (`apellidoPaterno`, else the parking `lastname`; ASCII letters case-insensitively).",
+    "Inactive and merged customers are found too (`status`).",
+    "\n\nOrder: exact key matches by id, then name matches by name, then surname matches by surname; each customer once. Keyset pages:",
+    "every statement seeks straight to the cursor through an index and reads at most `limit + 1` rows (an exact value is read whole: all",
+    "the holders of one document), so a page reads rows in proportion to its size, however large the registry. Without `q`: the newest",
+    "active customers. Another tenant's customers never match.",
+  ].join(" "),
+  request: { params: IdParam, query: SearchQuery },
+  responses: { 200: { description: "A page of customers.", ...jsonContent(SearchPage) }, ...adminErrors({ 404: "Unknown tenant." }), ...readErrors },
+});
+
+export const customerOverviewRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}",
+  summary: "The customer 360",
+  description: [
+    "Everything the registry holds about one customer, in one D1 round trip: the profile with every surface's fields (consents, the",
+    "clients surface's type and contact, the parking flag, the loyalty `data` block, the sales catalogue ids), every identifier it holds or",
+    "held with its status and when it changed (cards and tags: active, replaced, cancelled), the customers merged into it, its ledger",
+    "accounts (balance and lifetime earned per unit), open lots first-expiring-first, its tier and its 10 latest transactions",
+    "(`transactions.nextCursor` continues at `/transactions`). Any customer of the tenant, active or not: an absorbed one shows",
+    "`status: merged` and `mergedIntoId` (ids are not followed here, so an operator sees what happened).",
+  ].join(" "),
+  request: { params: CustomerParams },
+  responses: {
+    200: { description: "The customer 360.", ...jsonContent(Customer360) },
+    ...adminErrors({ 404: "No such customer in this tenant (another tenant's included)." }),
+  },
+});
+
+export const customerTransactionsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}/transactions",
+  summary: "A customer's ledger history",
+  description:
+    "Newest first, in pages of the customer's transaction numbers (`seq`): each page is one index range. Reversals are linked both ways " +
+    "(`reversesId` on the reversal, `reversedById` on what it reversed); a transfer's halves name each other (`counterpartId`).",
+  request: { params: CustomerParams, query: PageQuery },
+  responses: {
+    200: { description: "A page of transactions.", ...jsonContent(LedgerEntryPage) },
+    ...adminErrors({ 404: "No such customer in this tenant (another tenant's included)." }),
+    ...readErrors,
   },
 });
