@@ -1,0 +1,385 @@
+import type { LedgerEntry } from "../../core/ledger/entries";
+import type { CustomerOverview, IdentifierHistory } from "../../core/registry/overview";
+import type { SearchHit } from "../../core/registry/search";
+import type { TenantSummary } from "../../core/tenants/tenants";
+import { formatAmount, formatInstant, type View } from "../context";
+import { FieldError, Page, TableWrap } from "../layout";
+import { NextLink } from "./common";
+
+const fullName = (name: string | null, surname: string | null) => [name, surname].filter(Boolean).join(" ") || "—";
+
+/** The one search box, and a page of what it found (or the newest customers). */
+export function SearchPage(props: { view: View; tenant: TenantSummary; q: string; hits: SearchHit[]; next: string | null }) {
+  const { view, tenant } = props;
+  const { t } = view;
+  return (
+    <Page view={view} title={t.customers} section="customers" tenant={tenant}>
+      <search>
+        <form method="get" action={`/console/tenants/${tenant.id}/customers`} class="search">
+          <label for="q">{t.searchLabel}</label>
+          <div class="search-row">
+            <input id="q" name="q" type="search" value={props.q} maxlength={200} aria-describedby="q-help" />
+            <button type="submit">{t.search}</button>
+          </div>
+          <p class="help" id="q-help">
+            {t.searchHelp}
+          </p>
+        </form>
+      </search>
+      <h2>{props.q ? t.results : t.newestCustomers}</h2>
+      {props.hits.length === 0 ? (
+        <p>{t.noResults}</p>
+      ) : (
+        <TableWrap label={t.results}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Id</th>
+                <th scope="col">{t.name}</th>
+                <th scope="col">{t.identifierKinds.document}</th>
+                <th scope="col">{t.channel}</th>
+                <th scope="col">{t.status}</th>
+                {props.q ? <th scope="col">{t.matchedBy}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {props.hits.map((hit) => (
+                <tr>
+                  <td>
+                    <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{hit.id}</a>
+                  </td>
+                  <td>
+                    <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{fullName(hit.name, hit.surname)}</a>
+                  </td>
+                  <td>{hit.identity.document.map((d) => `${d.qualifier ?? ""} ${d.value}`.trim()).join(", ") || "—"}</td>
+                  <td>{t.channels[hit.channel]}</td>
+                  <td>{t.statuses[hit.status]}</td>
+                  {props.q ? (
+                    <td>
+                      {hit.matches
+                        .map((m) => `${t.identifierKinds[m.field]} ${m.value}${m.status && m.status !== "active" ? ` (${t.statuses[m.status]})` : ""}`)
+                        .join("; ")}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      <NextLink view={view} cursor={props.next} />
+    </Page>
+  );
+}
+
+/** The customer 360: the profile, every key with its history, balances, lots, tier and transactions; the merge form. */
+export function CustomerPage(props: {
+  view: View;
+  tenant: TenantSummary;
+  overview: CustomerOverview;
+  /** An older page of transactions, when the operator paged (`?before=`). */
+  older?: { entries: LedgerEntry[]; next: number | null };
+  notice?: string;
+  mergeErrors?: string[];
+}) {
+  const { view, tenant, overview } = props;
+  const { t } = view;
+  const c = overview.customer;
+  const zone = tenant.timezone;
+  const when = (ms: number | null) => formatInstant(view, ms, zone);
+  const base = `/console/tenants/${tenant.id}/customers/${c.id}`;
+  const status = c.mergedIntoId !== null ? "merged" : c.active ? "active" : "inactive";
+  const keys = overview.identifiers.filter((i) => i.kind !== "rfid_card" && i.kind !== "vehicle_tag");
+  const cards = overview.identifiers.filter((i) => i.kind === "rfid_card" || i.kind === "vehicle_tag");
+  const entries = props.older ?? { entries: overview.entries, next: overview.nextEntries };
+  const consent = (given: boolean | null, at: number | null) => (given === null ? "—" : `${given ? t.yes : t.no} (${when(at)})`);
+  const profile: Array<[string, string]> = [
+    [t.name, fullName(c.name, [c.paternalSurname, c.maternalSurname].filter(Boolean).join(" ") || c.lastName)],
+    [t.email, c.email ?? "—"],
+    [t.phone, c.phone ?? "—"],
+    [t.address, c.address ?? "—"],
+    [t.birthDate, c.birthDate ?? "—"],
+    [t.channel, t.channels[c.channel]],
+    [t.status, t.statuses[status]],
+    [t.created, when(c.createdAt)],
+    [`${t.consents}: WhatsApp`, consent(c.consentWhatsapp, c.consentWhatsappAt)],
+    [`${t.consents}: ${t.email}`, consent(c.consentEmail, c.consentEmailAt)],
+    [`${t.consents}: SMS`, consent(c.consentSms, c.consentSmsAt)],
+  ];
+  const surfaces: Array<[string, string]> = [
+    ["clients · tipoCliente", c.clientType ?? "—"],
+    ["clients · personaContacto", c.contactPerson ?? "—"],
+    ["parking · isUnlimited", c.parkingUnlimited === null ? "—" : String(c.parkingUnlimited)],
+    ["loyalty · data", c.loyaltyData ?? "—"],
+    ["sales · id_tipo_cliente", c.salesClientTypeId === null ? "—" : String(c.salesClientTypeId)],
+    ["sales · id_tipo_documento", c.salesDocumentTypeId === null ? "—" : String(c.salesDocumentTypeId)],
+    ["kiosk · sexo / ubigeo", `${c.sex ?? "—"} / ${c.ubigeo ?? "—"}`],
+  ];
+  return (
+    <Page
+      view={view}
+      title={`${t.customer(c.id)}: ${fullName(c.name, c.paternalSurname ?? c.lastName)}`}
+      section="customers"
+      tenant={tenant}
+      notice={props.notice}
+    >
+      {c.mergedIntoId !== null ? (
+        <p class="warning">
+          <a href={`/console/tenants/${tenant.id}/customers/${c.mergedIntoId}`}>{t.mergedInto(c.mergedIntoId)}</a>
+        </p>
+      ) : null}
+      <div class="grid">
+        <section aria-labelledby="balances" class="card">
+          <h2 id="balances">{t.accounts}</h2>
+          {overview.accounts.length === 0 ? <p>—</p> : null}
+          <dl class="facts big">
+            {overview.accounts.map((a) => (
+              <>
+                <dt>{t.unitsNames[a.unit]}</dt>
+                <dd data-balance={a.unit}>{formatAmount(view, a.balance)}</dd>
+              </>
+            ))}
+            <dt>{t.tier}</dt>
+            <dd>{overview.tier?.name ?? t.noTier}</dd>
+            {overview.accounts.map((a) => (
+              <>
+                <dt>
+                  {t.earned} · {t.unitsNames[a.unit]}
+                </dt>
+                <dd>{formatAmount(view, a.earned)}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+        <section aria-labelledby="profile" class="card">
+          <h2 id="profile">{t.profile}</h2>
+          <dl class="facts">
+            {profile.map(([label, value]) => (
+              <>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      </div>
+      <IdentifierTable view={view} id="keys" title={t.identifiers} rows={keys} zone={zone} />
+      <IdentifierTable view={view} id="cards" title={t.cardsAndTags} rows={cards} zone={zone} />
+      <section aria-labelledby="lots">
+        <h2 id="lots">{t.lots}</h2>
+        {overview.lots.length === 0 ? (
+          <p>—</p>
+        ) : (
+          <TableWrap label={t.lots}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.unit}</th>
+                  <th scope="col" class="num">
+                    {t.amount}
+                  </th>
+                  <th scope="col" class="num">
+                    {t.remaining}
+                  </th>
+                  <th scope="col">{t.expires}</th>
+                  <th scope="col">{t.set}</th>
+                  <th scope="col">{t.created}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.lots.map((lot) => (
+                  <tr>
+                    <td>{t.unitsNames[lot.unit]}</td>
+                    <td class="num">{formatAmount(view, lot.amount)}</td>
+                    <td class="num">{formatAmount(view, lot.remaining)}</td>
+                    <td>{lot.expiresAt === null ? t.never : when(lot.expiresAt)}</td>
+                    <td>{lot.setName}</td>
+                    <td>{when(lot.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </section>
+      <section aria-labelledby="transactions">
+        <h2 id="transactions">{t.transactions}</h2>
+        {props.older ? (
+          <p class="pager">
+            <a href={`${base}#transactions`}>{t.newestTransactions}</a>
+          </p>
+        ) : null}
+        <EntryTable view={view} entries={entries.entries} zone={zone} />
+        {entries.next === null ? null : <NextLink view={view} cursor={String(entries.next)} param="before" label={t.olderTransactions} />}
+      </section>
+      <details>
+        <summary>{t.surfaceFields}</summary>
+        <dl class="facts">
+          {surfaces.map(([label, value]) => (
+            <>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </>
+          ))}
+        </dl>
+      </details>
+      {overview.absorbedIds.length > 0 ? (
+        <section aria-labelledby="absorbed">
+          <h2 id="absorbed">{t.absorbed}</h2>
+          <ul>
+            {overview.absorbedIds.map((id) => (
+              <li>
+                <a href={`/console/tenants/${tenant.id}/customers/${id}`}>{t.customer(id)}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {status === "active" ? (
+        <section aria-labelledby="merge" class="card">
+          <h2 id="merge">{t.merge}</h2>
+          <p class="help" id="merge-help">
+            {t.mergeHelp}
+          </p>
+          <form method="get" action={`${base}/merge`}>
+            <label for="from">{t.mergeFrom}</label>
+            <input
+              id="from"
+              name="from"
+              inputmode="numeric"
+              pattern="[0-9]+"
+              required
+              aria-describedby={props.mergeErrors ? "merge-help from-error" : "merge-help"}
+              aria-invalid={props.mergeErrors ? "true" : undefined}
+            />
+            <FieldError id="from-error" messages={props.mergeErrors} />
+            <button type="submit" class="secondary">
+              {t.mergeReview}
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </Page>
+  );
+}
+
+function IdentifierTable({ view, id, title, rows, zone }: { view: View; id: string; title: string; rows: IdentifierHistory[]; zone: string }) {
+  const { t } = view;
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {rows.length === 0 ? (
+        <p>—</p>
+      ) : (
+        <TableWrap label={title}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.kind}</th>
+                <th scope="col">{t.value}</th>
+                <th scope="col">{t.qualifier}</th>
+                <th scope="col">{t.status}</th>
+                <th scope="col">{t.since}</th>
+                <th scope="col">{t.changed}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr class={row.status === "active" ? undefined : "ended"}>
+                  <td>{t.identifierKinds[row.kind]}</td>
+                  <td>
+                    <code>{row.value}</code>
+                  </td>
+                  <td>{row.qualifier ?? "—"}</td>
+                  <td>
+                    {t.statuses[row.status]}
+                    {row.kind === "document" && row.primary ? ` (${t.primary})` : ""}
+                  </td>
+                  <td>{formatInstant(view, row.createdAt, zone)}</td>
+                  <td>{row.statusChangedAt === row.createdAt ? "—" : formatInstant(view, row.statusChangedAt, zone)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </section>
+  );
+}
+
+function EntryTable({ view, entries, zone }: { view: View; entries: LedgerEntry[]; zone: string }) {
+  const { t } = view;
+  if (entries.length === 0) return <p>{t.noTransactions}</p>;
+  return (
+    <TableWrap label={t.transactions}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t.date}</th>
+            <th scope="col">{t.type}</th>
+            <th scope="col">{t.code}</th>
+            <th scope="col" class="num">
+              {t.amount}
+            </th>
+            <th scope="col">{t.store}</th>
+            <th scope="col">{t.description}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr id={`tx-${e.id}`}>
+              <td>{e.id}</td>
+              <td>{formatInstant(view, e.createdAt, zone)}</td>
+              <td>
+                {e.title}
+                <br />
+                <small>{e.type}</small>
+              </td>
+              <td>{e.code ?? "—"}</td>
+              <td class={`num ${e.direction === "CREDIT" ? "credit" : "debit"}`}>
+                {e.direction === "CREDIT" ? "+" : "−"}
+                {formatAmount(view, e.amount)} <small>{t.unitsNames[e.unit]}</small>
+              </td>
+              <td>{e.store ? (e.store.name ?? e.store.externalId) : "—"}</td>
+              <td>
+                {e.description ?? ""}
+                {e.reversesId !== null ? <Link href={`#tx-${e.reversesId}`} text={t.reverses(e.reversesId)} /> : null}
+                {e.reversedById !== null ? <Link href={`#tx-${e.reversedById}`} text={t.reversedBy(e.reversedById)} /> : null}
+                {e.counterpartId !== null ? <Link href={`#tx-${e.counterpartId}`} text={t.counterpart(e.counterpartId)} /> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+function Link({ href, text }: { href: string; text: string }) {
+  return (
+    <>
+      {" "}
+      <a href={href} class="tag">
+        {text}
+      </a>
+    </>
+  );
+}
+
+/** What the merge confirmation shows of each customer. */
+export function MergeSummary({ view, survivor, absorbed }: { view: View; survivor: CustomerOverview; absorbed: CustomerOverview }) {
+  const { t } = view;
+  const line = (o: CustomerOverview) => {
+    const c = o.customer;
+    const keys = o.identifiers.filter((i) => i.status === "active").map((i) => `${t.identifierKinds[i.kind]} ${i.value}`);
+    const balances = o.accounts.map((a) => `${formatAmount(view, a.balance)} ${t.unitsNames[a.unit]}`);
+    return `${t.customer(c.id)} · ${fullName(c.name, c.paternalSurname ?? c.lastName)} · ${[...keys, ...balances].join(", ") || "—"}`;
+  };
+  return (
+    <ul class="card">
+      <li>{line(absorbed)}</li>
+      <li>{line(survivor)}</li>
+    </ul>
+  );
+}
