@@ -13,6 +13,8 @@ export interface ConsoleEnv {
     session: Session;
     /** The session's CSRF token, for the page's forms. */
     csrf: string;
+    /** The request's form fields, once parsed. */
+    form: Record<string, string>;
   };
 }
 

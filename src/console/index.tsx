@@ -17,7 +17,7 @@ import { addDays, isCalendarDate, localDate } from "../core/time";
 import type { AppEnv } from "../http/app-env";
 import { defaultStatus, RequestError, toDomainError } from "../http/errors";
 import { clientIp, enforceRateLimitFailOpen } from "../http/rate-limit";
-import { csrfToken, endSession, readSession, requireCsrf, startSession } from "../http/session";
+import { csrfToken, endSession, isCrossSite, readSession, requireCsrf, startSession } from "../http/session";
 import { CreateCredentialBody, CreateTenantBody, UpdateTenantBody } from "../surfaces/admin/schemas";
 import { type ConsoleContext, type ConsoleEnv, viewOf } from "./context";
 import { messages, negotiate } from "./i18n";
@@ -91,17 +91,26 @@ const limitBody: MiddlewareHandler<ConsoleEnv> = (c, next) =>
     },
   })(c, next);
 
-/** The request's form fields (text only), parsed once; anything but a form body is refused (415). */
+/**
+ * The request's form fields, parsed once. The console's forms post
+ * `application/x-www-form-urlencoded`; any other body is refused (415), and one that is
+ * not valid UTF-8 is malformed (400), as the API surfaces refuse it, rather than stored
+ * with U+FFFD in place of what was sent.
+ */
 async function formOf(c: ConsoleContext): Promise<Record<string, string>> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) throw new RequestError("unsupported_media_type", "Unsupported Media Type");
-  let body: Record<string, unknown>;
+  const cached = c.get("form");
+  if (cached) return cached;
+  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "")) throw new RequestError("unsupported_media_type", "Unsupported Media Type");
+  let text: string;
   try {
-    body = await c.req.parseBody();
-  } catch {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.arrayBuffer());
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
     throw new RequestError("malformed_body", "Malformed request body");
   }
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const form = Object.fromEntries(new URLSearchParams(text));
+  c.set("form", form);
+  return form;
 }
 
 /** Validates a form with an admin API schema; field errors come back in the console's language. */
@@ -146,10 +155,8 @@ consoleApp.get("/console/sign-in", async (c) => {
 
 consoleApp.post("/console/sign-in", async (c) => {
   const form = await formOf(c);
-  // Same-site only (no session yet, so no CSRF token): a page of another site cannot sign a browser in.
-  if (new URL(c.req.url).origin !== (c.req.header("origin") ?? new URL(c.req.url).origin) || c.req.header("sec-fetch-site") === "cross-site") {
-    throw new RequestError("forbidden", "Cross-site sign-in refused");
-  }
+  // Same-site only (there is no session yet, so no CSRF token): a page of another site cannot sign a browser in.
+  if (isCrossSite(asApp(c))) throw new RequestError("forbidden", "Cross-site sign-in refused");
   const failures = {
     key: `console-sign-in-failures:${clientIp(asApp(c))}`,
     limit: Number(c.env.OAUTH_FAILURE_LIMIT),

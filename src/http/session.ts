@@ -92,10 +92,15 @@ export function csrfToken(c: Context<AppEnv>, session: Session): Promise<string>
   return hmacBase64url(adminToken(c), `csrf:${session.nonce}`);
 }
 
-/** True when the request says it comes from another site (`Origin` of another origin, or `Sec-Fetch-Site: cross-site`). */
+/**
+ * True when the request says it comes from another site: an `Origin` of another origin,
+ * or `Sec-Fetch-Site: cross-site`. `Origin: null` decides nothing: browsers send it for
+ * same-origin form posts from pages under `Referrer-Policy: no-referrer` (ficha's), and a
+ * cross-site one still says so in Sec-Fetch-Site (and lacks the CSRF token).
+ */
 export function isCrossSite(c: Context<AppEnv>): boolean {
   const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.req.url).origin) return true;
+  if (origin !== undefined && origin !== "null" && origin !== new URL(c.req.url).origin) return true;
   return c.req.header("sec-fetch-site") === "cross-site";
 }
 

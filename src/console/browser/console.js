@@ -41,7 +41,8 @@ function drawChart(container) {
     legend: { live: true },
     cursor: { points: { show: false } },
     series: [
-      { label: "", value: (_u, index) => (index === null ? "" : (data.labels[index] ?? "")) },
+      // x values are the day indexes, so the raw value names the day.
+      { label: data.dateLabel, value: (_u, day) => (day === null ? "" : (data.labels[day] ?? "")) },
       ...data.series.map((s, index) => ({
         label: s.label,
         stroke: s.color,

@@ -47,6 +47,7 @@ function Charts({ view, report }: { view: View; report: ReportOverview }) {
   const labels = report.days.map((d) => d.date);
   const pointsChart = {
     labels,
+    dateLabel: t.date,
     series: [
       { label: t.pointsEarned, color: "#1b7f4c", values: report.days.map((d) => points(d.earned)) },
       { label: t.pointsRedeemed, color: "#b35900", values: report.days.map((d) => points(d.redeemed)) },
@@ -55,6 +56,7 @@ function Charts({ view, report }: { view: View; report: ReportOverview }) {
   };
   const registrationsChart = {
     labels,
+    dateLabel: t.date,
     series: [
       { label: t.pos, color: "#2458a6", values: report.days.map((d) => d.registrations.pos) },
       { label: t.app, color: "#8a3ea8", values: report.days.map((d) => d.registrations.app) },
@@ -103,6 +105,8 @@ function Charts({ view, report }: { view: View; report: ReportOverview }) {
 
 interface ChartData {
   labels: string[];
+  /** The legend's name for the day. */
+  dateLabel: string;
   series: Array<{ label: string; color: string; values: number[] }>;
 }
 
@@ -159,9 +163,9 @@ function Tables({ view, report }: { view: View; report: ReportOverview }) {
               <thead>
                 <tr>
                   <th scope="col">{t.store}</th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · ${t.orders}`}</th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · cupones`}</th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · balance`}</th>
+                  <th scope="col" class="num">{t.earnedOrders}</th>
+                  <th scope="col" class="num">{t.earnedCoupons}</th>
+                  <th scope="col" class="num">{t.earnedBalance}</th>
                   <th scope="col" class="num">
                     {t.pointsRedeemed}
                   </th>
@@ -230,9 +234,9 @@ function Tables({ view, report }: { view: View; report: ReportOverview }) {
                   <th scope="col" class="num">
                     {t.units}
                   </th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · ${t.orders}`}</th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · cupones`}</th>
-                  <th scope="col" class="num">{`${t.pointsEarned} · balance`}</th>
+                  <th scope="col" class="num">{t.earnedOrders}</th>
+                  <th scope="col" class="num">{t.earnedCoupons}</th>
+                  <th scope="col" class="num">{t.earnedBalance}</th>
                   <th scope="col" class="num">
                     {t.pointsRedeemed}
                   </th>
