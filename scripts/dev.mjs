@@ -96,6 +96,7 @@ function printWelcome(demo) {
   const q = (s) => `'${s}'`;
   console.log(`
 ficha is running on ${base}  (API reference: ${base}/docs)
+Operator console: ${base}/console  (sign in with the admin token below)
 
 Demo tenant ${demo.tenantId} (also the VLT destination for kiosk registrations)
   partner client_id     ${demo.partner.client_id}
