@@ -5,8 +5,7 @@
  * gets English.
  */
 
-export const languages = ["es", "en"] as const;
-export type Language = (typeof languages)[number];
+export type Language = "es" | "en";
 
 const en = {
   brand: "ficha console",

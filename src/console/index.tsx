@@ -1,9 +1,8 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
 import { constantTimeEqual } from "../core/crypto";
-import { DomainError, type FieldErrors, NotFound, RuleViolation } from "../core/errors";
+import { DomainError, type FieldErrors, NotFound } from "../core/errors";
 import { customerEntries } from "../core/ledger/entries";
 import { mergeCustomers } from "../core/registry/merge";
 import { customerOverview } from "../core/registry/overview";
@@ -12,12 +11,13 @@ import { reportOverview } from "../core/reports/overview";
 import { rebuildReportCounters } from "../core/reports/rebuild";
 import { REPORT_MAX_DAYS } from "../core/reports/summaries";
 import { getCredential, issueCredential, listCredentials, revokeCredential } from "../core/tenants/credentials";
-import { clearVltDestination, createTenant, getTenantSummary, listTenants, setVltDestination, updateTenant } from "../core/tenants/tenants";
+import { clearVltDestination, createTenant, getTenantSummary, isTimeZone, listTenants, setVltDestination, updateTenant } from "../core/tenants/tenants";
 import { addDays, isCalendarDate, localDate } from "../core/time";
 import type { AppEnv } from "../http/app-env";
 import { defaultStatus, RequestError, toDomainError } from "../http/errors";
 import { clientIp, enforceRateLimitFailOpen } from "../http/rate-limit";
 import { csrfToken, endSession, isCrossSite, readSession, requireCsrf, startSession } from "../http/session";
+import { limitBody } from "../http/surface";
 import { CreateCredentialBody, CreateTenantBody, UpdateTenantBody } from "../surfaces/admin/schemas";
 import { type ConsoleContext, type ConsoleEnv, viewOf } from "./context";
 import { messages, negotiate } from "./i18n";
@@ -45,6 +45,8 @@ const PAGE_SIZE = 20;
 
 /** The console's context as the app's shared helpers take it: it has every variable the app's has (and its own). */
 const asApp = (c: ConsoleContext) => c as unknown as Context<AppEnv>;
+/** The app's middleware on the console's routes (same reason). */
+const onConsole = (middleware: MiddlewareHandler<AppEnv>) => middleware as unknown as MiddlewareHandler<ConsoleEnv>;
 
 const headers: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   await next();
@@ -70,7 +72,7 @@ const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
     if (c.req.method === "GET") return c.redirect("/console/sign-in", 303);
     throw new RequestError("unauthenticated", "Unauthenticated");
   }
-  if (session === "invalid") throw new RequestError("unauthenticated", "Session not valid", {}, { endSession: true });
+  if (session === "invalid") throw new RequestError("unauthenticated", "Session not valid");
   c.set("session", session);
   c.set("csrf", await csrfToken(asApp(c), session));
   await next();
@@ -83,14 +85,6 @@ const requireForm: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   await next();
 };
 
-const limitBody: MiddlewareHandler<ConsoleEnv> = (c, next) =>
-  bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES),
-    onError: () => {
-      throw new RequestError("payload_too_large", "Payload Too Large");
-    },
-  })(c, next);
-
 /**
  * The request's form fields, parsed once. The console's forms post
  * `application/x-www-form-urlencoded`; any other body is refused (415), and one that is
@@ -100,7 +94,8 @@ const limitBody: MiddlewareHandler<ConsoleEnv> = (c, next) =>
 async function formOf(c: ConsoleContext): Promise<Record<string, string>> {
   const cached = c.get("form");
   if (cached) return cached;
-  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "")) throw new RequestError("unsupported_media_type", "Unsupported Media Type");
+  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? ""))
+    throw new RequestError("unsupported_media_type", "Unsupported Media Type");
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.arrayBuffer());
@@ -133,12 +128,12 @@ function idParam(c: ConsoleContext, name: string): number {
 const tenantOf = (c: ConsoleContext) => getTenantSummary(c.get("db"), idParam(c, "id"));
 
 /** After an action: back to a page, with what happened named in `done` (the page words it). */
-const done = (c: ConsoleContext, path: string, what: string) => c.redirect(`${path}${path.includes("?") ? "&" : "?"}done=${what}`, 303);
+const done = (c: ConsoleContext, path: string, what: string) => c.redirect(`${path}?done=${what}`, 303);
 
 export const consoleApp = new Hono<ConsoleEnv>();
 
 consoleApp.use("/console/*", headers, language);
-consoleApp.on(["POST", "PUT", "PATCH", "DELETE"], "/console/*", limitBody);
+consoleApp.post("/console/*", onConsole(limitBody));
 
 consoleApp.get("/console/static/:version/:file", (c) => {
   const file = staticFile(c.req.param("version"), c.req.param("file"));
@@ -180,29 +175,30 @@ consoleApp.post("/console/sign-out", requireSession, requireForm, (c) => {
 
 /* Tenants */
 
-consoleApp.get("/console/tenants", requireSession, async (c) => {
-  const after = Number(/^\d{1,15}$/.test(c.req.query("cursor") ?? "") ? c.req.query("cursor") : 0);
-  const page = await listTenants(c.get("db"), { afterId: after, limit: 50 });
+/** The tenants page (with the create form's errors and values after a refused create). */
+async function tenantsPage(c: ConsoleContext, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}, status: 200 | 422 = 200) {
+  const cursor = c.req.query("cursor") ?? "";
+  const page = await listTenants(c.get("db"), { afterId: /^\d{1,15}$/.test(cursor) ? Number(cursor) : 0, limit: 50 });
   const view = viewOf(c);
   const notice = c.req.query("done") === "created" ? view.t.tenantCreated : undefined;
-  return c.html(<TenantsPage view={view} tenants={page.tenants} next={page.next === null ? null : String(page.next)} notice={notice} />);
-});
+  return c.html(<TenantsPage view={view} tenants={page.tenants} next={page.next === null ? null : String(page.next)} notice={notice} {...extra} />, status);
+}
+
+/** A tenant form's fields, checked (the zone against the runtime's zones, so a refusal is the form's, not an error page). */
+function tenantFields<S extends z.ZodType>(c: ConsoleContext, schema: S, form: Record<string, string>) {
+  const parsed = parseForm(c, schema, form);
+  if ("errors" in parsed || form.timezone === undefined || isTimeZone(form.timezone)) return parsed;
+  return { errors: { timezone: [c.get("t").invalid] } };
+}
+
+consoleApp.get("/console/tenants", requireSession, (c) => tenantsPage(c));
 
 consoleApp.post("/console/tenants", requireSession, requireForm, async (c) => {
   const form = await formOf(c);
-  const parsed = parseForm(c, CreateTenantBody, form);
-  if ("errors" in parsed) {
-    const page = await listTenants(c.get("db"), { afterId: 0, limit: 50 });
-    return c.html(<TenantsPage view={viewOf(c)} tenants={page.tenants} next={null} errors={parsed.errors} values={form} />, 422);
-  }
-  try {
-    const tenant = await createTenant(c.get("db"), parsed.data);
-    return done(c, `/console/tenants/${tenant.id}`, "created");
-  } catch (err) {
-    if (!(err instanceof RuleViolation)) throw err;
-    const page = await listTenants(c.get("db"), { afterId: 0, limit: 50 });
-    return c.html(<TenantsPage view={viewOf(c)} tenants={page.tenants} next={null} errors={{ timezone: [c.get("t").invalid] }} values={form} />, 422);
-  }
+  const parsed = tenantFields(c, CreateTenantBody, form);
+  if ("errors" in parsed) return tenantsPage(c, { errors: parsed.errors, values: form }, 422);
+  const tenant = await createTenant(c.get("db"), parsed.data);
+  return done(c, `/console/tenants/${tenant.id}`, "created");
 });
 
 /** The tenant page, with a credential just issued (its secret), a notice or form errors. */
@@ -239,14 +235,9 @@ async function tenantPage(c: ConsoleContext, extra: { issued?: Issued; notice?: 
 consoleApp.get("/console/tenants/:id", requireSession, (c) => tenantPage(c));
 
 consoleApp.post("/console/tenants/:id", requireSession, requireForm, async (c) => {
-  const parsed = parseForm(c, UpdateTenantBody, await formOf(c));
+  const parsed = tenantFields(c, UpdateTenantBody, await formOf(c));
   if ("errors" in parsed) return tenantPage(c, { errors: parsed.errors }, 422);
-  try {
-    await updateTenant(c.get("db"), idParam(c, "id"), parsed.data);
-  } catch (err) {
-    if (!(err instanceof RuleViolation)) throw err;
-    return tenantPage(c, { errors: { timezone: [c.get("t").invalid] } }, 422);
-  }
+  await updateTenant(c.get("db"), idParam(c, "id"), parsed.data);
   return done(c, `/console/tenants/${idParam(c, "id")}`, "saved");
 });
 

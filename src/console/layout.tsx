@@ -141,3 +141,50 @@ export function TableWrap({ label, children }: PropsWithChildren<{ label: string
     </section>
   );
 }
+
+/** A column of a `DataTable`: its header and how a row fills its cell. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => Child;
+  /** Right-aligned tabular figures. */
+  num?: boolean;
+  /** The row's header cell (`<th scope="row">`). */
+  rowHeader?: boolean;
+  /** Extra classes of the cell. */
+  class?: (row: T) => string | undefined;
+}
+
+/** A table of `rows` by `columns`, in a `TableWrap`. */
+export function DataTable<T>(props: {
+  label: string;
+  rows: readonly T[];
+  columns: Column<T>[];
+  rowId?: (row: T) => string;
+  rowClass?: (row: T) => string | undefined;
+}) {
+  const classOf = (column: Column<T>, row: T) => [column.num ? "num" : undefined, column.class?.(row)].filter(Boolean).join(" ") || undefined;
+  return (
+    <TableWrap label={props.label}>
+      <table>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col" class={column.num ? "num" : undefined}>
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr id={props.rowId?.(row)} class={props.rowClass?.(row)}>
+              {props.columns.map((column) =>
+                column.rowHeader ? <th scope="row">{column.cell(row)}</th> : <td class={classOf(column, row)}>{column.cell(row)}</td>,
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}

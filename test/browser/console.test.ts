@@ -148,14 +148,32 @@ describe.skipIf(missing)("the operator console in Chromium", () => {
     const card = await api(
       "POST",
       "/api/clientes/register",
-      { codigoClienteVLT: 70, correo: "cliente70@gmail.com", enviarWhatsApp: true, enviarCorreo: true, enviarSms: true, tarjeta: "A0C2BBCA", dni: "74658993", tipoDocumento: 1, nombre: "Brandon", apellidoPaterno: "Mamani" },
+      {
+        codigoClienteVLT: 70,
+        correo: "cliente70@gmail.com",
+        enviarWhatsApp: true,
+        enviarCorreo: true,
+        enviarSms: true,
+        tarjeta: "A0C2BBCA",
+        dni: "74658993",
+        tipoDocumento: 1,
+        nombre: "Brandon",
+        apellidoPaterno: "Mamani",
+      },
       { "cf-connecting-ip": "203.0.113.7" },
     );
     expect(card.status).toBe(201);
     const credit = await api(
       "POST",
       "/api/transaction",
-      { type: "POINTS COUPON", code: "bienvenida-70", description: "Bono de bienvenida", total: 250, customer: { externalId: "74658993", name: "Brandon", data: {} }, store: { externalId: "S1", name: "Miraflores" } },
+      {
+        type: "POINTS COUPON",
+        code: "bienvenida-70",
+        description: "Bono de bienvenida",
+        total: 250,
+        customer: { externalId: "74658993", name: "Brandon", data: {} },
+        store: { externalId: "S1", name: "Miraflores" },
+      },
       bearer,
     );
     expect(credit.status).toBe(200);

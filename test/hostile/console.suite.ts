@@ -141,7 +141,10 @@ describe("operator console", () => {
       summary.isolationCases += 1;
       problems.check(onTheirs.status < 500, () => `${route}: ${onTheirs.status}`);
       problems.check(!onTheirs.text.includes(other.marker), () => `${route}: the other tenant's data: ${onTheirs.text.slice(0, 300)}`);
-      problems.check(normalised(onTheirs, theirs) === normalised(onNothing, ghost), () => `${route}: another tenant's objects answer differently from missing ones`);
+      problems.check(
+        normalised(onTheirs, theirs) === normalised(onNothing, ghost),
+        () => `${route}: another tenant's objects answer differently from missing ones`,
+      );
       problems.check(before === (await tenantSnapshot(other.t.id)), () => `${route}: the other tenant's rows changed`);
     }
     expect(problems.all).toEqual([]);
@@ -150,11 +153,27 @@ describe("operator console", () => {
   it("fuzzed form posts: broken fields, odd values, wrong content types and huge bodies -> never a 5xx, always a page, nothing written when refused", async () => {
     const problems = new Problems();
     const weird = fc.oneof(
-      fc.constantFrom("", " ", "0", "-1", "1e400", "9".repeat(40), "Mars/Olympus", "../../etc/passwd", "<script>alert(1)</script>", "é".repeat(3000), "\u0000", "%ZZ"),
+      fc.constantFrom(
+        "",
+        " ",
+        "0",
+        "-1",
+        "1e400",
+        "9".repeat(40),
+        "Mars/Olympus",
+        "../../etc/passwd",
+        "<script>alert(1)</script>",
+        "é".repeat(3000),
+        "\u0000",
+        "%ZZ",
+      ),
       fc.string({ maxLength: 30 }),
       fc.string({ unit: "binary", maxLength: 10 }),
     );
-    const edit = fc.record({ key: fc.oneof(fc.constantFrom("name", "timezone", "kind", "from", "token", "_csrf", "__proto__"), fc.string({ maxLength: 8 })), value: weird });
+    const edit = fc.record({
+      key: fc.oneof(fc.constantFrom("name", "timezone", "kind", "from", "token", "_csrf", "__proto__"), fc.string({ maxLength: 8 })),
+      value: weird,
+    });
     let current = session;
     for (const [route, fixture] of Object.entries(consoleRoutes)) {
       if (!route.startsWith("POST")) continue;
@@ -187,7 +206,7 @@ describe("operator console", () => {
         "invalid UTF-8": { body: new Uint8Array([...new TextEncoder().encode(String(base.rawBody)), 0xff, 0xfe, 0xc3, 0x28]) },
         "JSON body": { body: JSON.stringify(Object.fromEntries(new URLSearchParams(String(base.rawBody)))), type: "application/json" },
         "no content type": { body: String(base.rawBody), type: "" },
-        "broken multipart": { body: "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1", type: "multipart/form-data; boundary=x" },
+        "broken multipart": { body: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1', type: "multipart/form-data; boundary=x" },
       };
       for (const [name, { body, type }] of Object.entries(raw)) {
         const headers = { ...base.headers };

@@ -553,7 +553,11 @@ export const consoleRoutes: Record<string, ConsoleFixture> = {
     valid: async (_w, s) => consoleForm("/console/tenants", s, { name: `Consola ${fresh()}`, timezone: "America/Lima" }),
   },
   "GET /console/tenants/:id": { auth: "session", ok: 200, valid: async (w, s) => page(tenantPath(w), s) },
-  "POST /console/tenants/:id": { auth: "session", ok: 303, valid: async (w, s) => consoleForm(tenantPath(w), s, { name: `Hostile ${w.marker}`, timezone: "UTC" }) },
+  "POST /console/tenants/:id": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(tenantPath(w), s, { name: `Hostile ${w.marker}`, timezone: "UTC" }),
+  },
   "POST /console/tenants/:id/vlt-destination": { auth: "session", ok: 303, valid: async (w, s) => consoleForm(`${tenantPath(w)}/vlt-destination`, s) },
   "POST /console/tenants/:id/vlt-destination/unset": {
     auth: "session",

@@ -3,7 +3,7 @@ import type { CustomerOverview, IdentifierHistory } from "../../core/registry/ov
 import type { SearchHit } from "../../core/registry/search";
 import type { TenantSummary } from "../../core/tenants/tenants";
 import { formatAmount, formatInstant, type View } from "../context";
-import { FieldError, Page, TableWrap } from "../layout";
+import { DataTable, FieldError, Page } from "../layout";
 import { NextLink } from "./common";
 
 const fullName = (name: string | null, surname: string | null) => [name, surname].filter(Boolean).join(" ") || "—";
@@ -30,42 +30,28 @@ export function SearchPage(props: { view: View; tenant: TenantSummary; q: string
       {props.hits.length === 0 ? (
         <p>{t.noResults}</p>
       ) : (
-        <TableWrap label={t.results}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.identifierKinds.document}</th>
-                <th scope="col">{t.channel}</th>
-                <th scope="col">{t.status}</th>
-                {props.q ? <th scope="col">{t.matchedBy}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.hits.map((hit) => (
-                <tr>
-                  <td>
-                    <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{hit.id}</a>
-                  </td>
-                  <td>
-                    <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{fullName(hit.name, hit.surname)}</a>
-                  </td>
-                  <td>{hit.identity.document.map((d) => `${d.qualifier ?? ""} ${d.value}`.trim()).join(", ") || "—"}</td>
-                  <td>{t.channels[hit.channel]}</td>
-                  <td>{t.statuses[hit.status]}</td>
-                  {props.q ? (
-                    <td>
-                      {hit.matches
+        <DataTable
+          label={t.results}
+          rows={props.hits}
+          columns={[
+            { header: "Id", cell: (hit) => <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{hit.id}</a> },
+            { header: t.name, cell: (hit) => <a href={`/console/tenants/${tenant.id}/customers/${hit.id}`}>{fullName(hit.name, hit.surname)}</a> },
+            { header: t.identifierKinds.document, cell: (hit) => hit.identity.document.map((d) => `${d.qualifier ?? ""} ${d.value}`.trim()).join(", ") || "—" },
+            { header: t.channel, cell: (hit) => t.channels[hit.channel] },
+            { header: t.status, cell: (hit) => t.statuses[hit.status] },
+            ...(props.q
+              ? [
+                  {
+                    header: t.matchedBy,
+                    cell: (hit: SearchHit) =>
+                      hit.matches
                         .map((m) => `${t.identifierKinds[m.field]} ${m.value}${m.status && m.status !== "active" ? ` (${t.statuses[m.status]})` : ""}`)
-                        .join("; ")}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+                        .join("; "),
+                  },
+                ]
+              : []),
+          ]}
+        />
       )}
       <NextLink view={view} cursor={props.next} />
     </Page>
@@ -170,36 +156,18 @@ export function CustomerPage(props: {
         {overview.lots.length === 0 ? (
           <p>—</p>
         ) : (
-          <TableWrap label={t.lots}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.unit}</th>
-                  <th scope="col" class="num">
-                    {t.amount}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.remaining}
-                  </th>
-                  <th scope="col">{t.expires}</th>
-                  <th scope="col">{t.set}</th>
-                  <th scope="col">{t.created}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.lots.map((lot) => (
-                  <tr>
-                    <td>{t.unitsNames[lot.unit]}</td>
-                    <td class="num">{formatAmount(view, lot.amount)}</td>
-                    <td class="num">{formatAmount(view, lot.remaining)}</td>
-                    <td>{lot.expiresAt === null ? t.never : when(lot.expiresAt)}</td>
-                    <td>{lot.setName}</td>
-                    <td>{when(lot.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={t.lots}
+            rows={overview.lots}
+            columns={[
+              { header: t.unit, cell: (lot) => t.unitsNames[lot.unit] },
+              { header: t.amount, num: true, cell: (lot) => formatAmount(view, lot.amount) },
+              { header: t.remaining, num: true, cell: (lot) => formatAmount(view, lot.remaining) },
+              { header: t.expires, cell: (lot) => (lot.expiresAt === null ? t.never : when(lot.expiresAt)) },
+              { header: t.set, cell: (lot) => lot.setName },
+              { header: t.created, cell: (lot) => when(lot.createdAt) },
+            ]}
+          />
         )}
       </section>
       <section aria-labelledby="transactions">
@@ -271,37 +239,19 @@ function IdentifierTable({ view, id, title, rows, zone }: { view: View; id: stri
       {rows.length === 0 ? (
         <p>—</p>
       ) : (
-        <TableWrap label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.kind}</th>
-                <th scope="col">{t.value}</th>
-                <th scope="col">{t.qualifier}</th>
-                <th scope="col">{t.status}</th>
-                <th scope="col">{t.since}</th>
-                <th scope="col">{t.changed}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr class={row.status === "active" ? undefined : "ended"}>
-                  <td>{t.identifierKinds[row.kind]}</td>
-                  <td>
-                    <code>{row.value}</code>
-                  </td>
-                  <td>{row.qualifier ?? "—"}</td>
-                  <td>
-                    {t.statuses[row.status]}
-                    {row.kind === "document" && row.primary ? ` (${t.primary})` : ""}
-                  </td>
-                  <td>{formatInstant(view, row.createdAt, zone)}</td>
-                  <td>{row.statusChangedAt === row.createdAt ? "—" : formatInstant(view, row.statusChangedAt, zone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={title}
+          rows={rows}
+          rowClass={(row) => (row.status === "active" ? undefined : "ended")}
+          columns={[
+            { header: t.kind, cell: (row) => t.identifierKinds[row.kind] },
+            { header: t.value, cell: (row) => <code>{row.value}</code> },
+            { header: t.qualifier, cell: (row) => row.qualifier ?? "—" },
+            { header: t.status, cell: (row) => `${t.statuses[row.status]}${row.kind === "document" && row.primary ? ` (${t.primary})` : ""}` },
+            { header: t.since, cell: (row) => formatInstant(view, row.createdAt, zone) },
+            { header: t.changed, cell: (row) => (row.statusChangedAt === row.createdAt ? "—" : formatInstant(view, row.statusChangedAt, zone)) },
+          ]}
+        />
       )}
     </section>
   );
@@ -311,48 +261,49 @@ function EntryTable({ view, entries, zone }: { view: View; entries: LedgerEntry[
   const { t } = view;
   if (entries.length === 0) return <p>{t.noTransactions}</p>;
   return (
-    <TableWrap label={t.transactions}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t.date}</th>
-            <th scope="col">{t.type}</th>
-            <th scope="col">{t.code}</th>
-            <th scope="col" class="num">
-              {t.amount}
-            </th>
-            <th scope="col">{t.store}</th>
-            <th scope="col">{t.description}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr id={`tx-${e.id}`}>
-              <td>{e.id}</td>
-              <td>{formatInstant(view, e.createdAt, zone)}</td>
-              <td>
-                {e.title}
-                <br />
-                <small>{e.type}</small>
-              </td>
-              <td>{e.code ?? "—"}</td>
-              <td class={`num ${e.direction === "CREDIT" ? "credit" : "debit"}`}>
-                {e.direction === "CREDIT" ? "+" : "−"}
-                {formatAmount(view, e.amount)} <small>{t.unitsNames[e.unit]}</small>
-              </td>
-              <td>{e.store ? (e.store.name ?? e.store.externalId) : "—"}</td>
-              <td>
-                {e.description ?? ""}
-                {e.reversesId !== null ? <Link href={`#tx-${e.reversesId}`} text={t.reverses(e.reversesId)} /> : null}
-                {e.reversedById !== null ? <Link href={`#tx-${e.reversedById}`} text={t.reversedBy(e.reversedById)} /> : null}
-                {e.counterpartId !== null ? <Link href={`#tx-${e.counterpartId}`} text={t.counterpart(e.counterpartId)} /> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <DataTable
+      label={t.transactions}
+      rows={entries}
+      rowId={(e) => `tx-${e.id}`}
+      columns={[
+        { header: "#", cell: (e) => e.id },
+        { header: t.date, cell: (e) => formatInstant(view, e.createdAt, zone) },
+        {
+          header: t.type,
+          cell: (e) => (
+            <>
+              {e.title}
+              <br />
+              <small>{e.type}</small>
+            </>
+          ),
+        },
+        { header: t.code, cell: (e) => e.code ?? "—" },
+        {
+          header: t.amount,
+          num: true,
+          class: (e) => (e.direction === "CREDIT" ? "credit" : "debit"),
+          cell: (e) => (
+            <>
+              {e.direction === "CREDIT" ? "+" : "−"}
+              {formatAmount(view, e.amount)} <small>{t.unitsNames[e.unit]}</small>
+            </>
+          ),
+        },
+        { header: t.store, cell: (e) => (e.store ? (e.store.name ?? e.store.externalId) : "—") },
+        {
+          header: t.description,
+          cell: (e) => (
+            <>
+              {e.description ?? ""}
+              {e.reversesId !== null ? <Link href={`#tx-${e.reversesId}`} text={t.reverses(e.reversesId)} /> : null}
+              {e.reversedById !== null ? <Link href={`#tx-${e.reversedById}`} text={t.reversedBy(e.reversedById)} /> : null}
+              {e.counterpartId !== null ? <Link href={`#tx-${e.counterpartId}`} text={t.counterpart(e.counterpartId)} /> : null}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 

@@ -1,7 +1,7 @@
-import type { ReportOverview } from "../../core/reports/overview";
+import type { ProductTotals, ReportOverview, StoreTotals } from "../../core/reports/overview";
 import type { TenantSummary } from "../../core/tenants/tenants";
 import { formatAmount, type View } from "../context";
-import { FieldError, Page, TableWrap } from "../layout";
+import { type Column, DataTable, FieldError, Page } from "../layout";
 
 /**
  * The reports: a tenant's date range, two charts drawn in the browser by uPlot from the
@@ -119,30 +119,14 @@ function Chart({ id, title, summary, data, view }: { id: string; title: string; 
       <div class="chart" id={id} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-summary`} data-chart={JSON.stringify(data)} />
       <details>
         <summary>{view.t.chartData}</summary>
-        <TableWrap label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{view.t.date}</th>
-                {data.series.map((s) => (
-                  <th scope="col" class="num">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.labels.map((label, i) => (
-                <tr>
-                  <th scope="row">{label}</th>
-                  {data.series.map((s) => (
-                    <td class="num">{number.format(s.values[i] ?? 0)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={title}
+          rows={data.labels.map((label, day) => ({ label, day }))}
+          columns={[
+            { header: view.t.date, rowHeader: true, cell: (row) => row.label },
+            ...data.series.map((series) => ({ header: series.label, num: true, cell: (row: { day: number }) => number.format(series.values[row.day] ?? 0) })),
+          ]}
+        />
       </details>
     </section>
   );
@@ -151,117 +135,52 @@ function Chart({ id, title, summary, data, view }: { id: string; title: string; 
 function Tables({ view, report }: { view: View; report: ReportOverview }) {
   const { t } = view;
   const count = new Intl.NumberFormat(view.locale);
+  const storeColumns: Column<StoreTotals>[] = [
+    { header: t.store, rowHeader: true, cell: (row) => row.store ?? t.noStore },
+    ...(
+      [
+        [t.earnedOrders, "pointEarnedOrders"],
+        [t.earnedCoupons, "pointEarnedCoupons"],
+        [t.earnedBalance, "pointEarnedBalance"],
+        [t.pointsRedeemed, "pointRedeemed"],
+        [t.pointsExpired, "pointExpired"],
+        [t.reversedCoupon, "pointReversedCoupon"],
+        [t.reversedOrder, "pointReversedOrder"],
+      ] as const
+    ).map(([header, key]) => ({ header, num: true, cell: (row: StoreTotals) => formatAmount(view, row.counters[key]) })),
+    ...(
+      [
+        [t.pos, "preregisteredPos"],
+        [t.app, "registeredApp"],
+        [t.web, "registeredWeb"],
+        [t.subscribedAfterPos, "subscribedAfterPos"],
+        [t.referrals, "referrals"],
+      ] as const
+    ).map(([header, key]) => ({ header, num: true, cell: (row: StoreTotals) => count.format(row.counters[key]) })),
+  ];
+  const productColumns: Column<ProductTotals>[] = [
+    { header: t.product, rowHeader: true, cell: (row) => row.product },
+    { header: t.orders, num: true, cell: (row) => count.format(row.counters.numOrders) },
+    { header: t.units, num: true, cell: (row) => count.format(row.counters.numProducts) },
+    ...(
+      [
+        [t.earnedOrders, "pointEarnedOrders"],
+        [t.earnedCoupons, "pointEarnedCoupons"],
+        [t.earnedBalance, "pointEarnedBalance"],
+        [t.pointsRedeemed, "pointRedeemed"],
+      ] as const
+    ).map(([header, key]) => ({ header, num: true, cell: (row: ProductTotals) => formatAmount(view, row.counters[key]) })),
+    { header: t.redemptions, num: true, cell: (row) => count.format(row.counters.numRedeemed) },
+  ];
   return (
     <>
       <section aria-labelledby="by-store">
         <h2 id="by-store">{t.byStore}</h2>
-        {report.stores.length === 0 ? (
-          <p>{t.noActivity}</p>
-        ) : (
-          <TableWrap label={t.byStore}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.store}</th>
-                  <th scope="col" class="num">{t.earnedOrders}</th>
-                  <th scope="col" class="num">{t.earnedCoupons}</th>
-                  <th scope="col" class="num">{t.earnedBalance}</th>
-                  <th scope="col" class="num">
-                    {t.pointsRedeemed}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.pointsExpired}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.reversedCoupon}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.reversedOrder}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.pos}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.app}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.web}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.subscribedAfterPos}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.referrals}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.stores.map(({ store, counters: k }) => (
-                  <tr>
-                    <th scope="row">{store ?? t.noStore}</th>
-                    <td class="num">{formatAmount(view, k.pointEarnedOrders)}</td>
-                    <td class="num">{formatAmount(view, k.pointEarnedCoupons)}</td>
-                    <td class="num">{formatAmount(view, k.pointEarnedBalance)}</td>
-                    <td class="num">{formatAmount(view, k.pointRedeemed)}</td>
-                    <td class="num">{formatAmount(view, k.pointExpired)}</td>
-                    <td class="num">{formatAmount(view, k.pointReversedCoupon)}</td>
-                    <td class="num">{formatAmount(view, k.pointReversedOrder)}</td>
-                    <td class="num">{count.format(k.preregisteredPos)}</td>
-                    <td class="num">{count.format(k.registeredApp)}</td>
-                    <td class="num">{count.format(k.registeredWeb)}</td>
-                    <td class="num">{count.format(k.subscribedAfterPos)}</td>
-                    <td class="num">{count.format(k.referrals)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )}
+        {report.stores.length === 0 ? <p>{t.noActivity}</p> : <DataTable label={t.byStore} rows={report.stores} columns={storeColumns} />}
       </section>
       <section aria-labelledby="by-product">
         <h2 id="by-product">{t.byProduct}</h2>
-        {report.products.length === 0 ? (
-          <p>{t.noActivity}</p>
-        ) : (
-          <TableWrap label={t.byProduct}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.product}</th>
-                  <th scope="col" class="num">
-                    {t.orders}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.units}
-                  </th>
-                  <th scope="col" class="num">{t.earnedOrders}</th>
-                  <th scope="col" class="num">{t.earnedCoupons}</th>
-                  <th scope="col" class="num">{t.earnedBalance}</th>
-                  <th scope="col" class="num">
-                    {t.pointsRedeemed}
-                  </th>
-                  <th scope="col" class="num">
-                    {t.redemptions}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.products.map(({ product, counters: k }) => (
-                  <tr>
-                    <th scope="row">{product}</th>
-                    <td class="num">{count.format(k.numOrders)}</td>
-                    <td class="num">{count.format(k.numProducts)}</td>
-                    <td class="num">{formatAmount(view, k.pointEarnedOrders)}</td>
-                    <td class="num">{formatAmount(view, k.pointEarnedCoupons)}</td>
-                    <td class="num">{formatAmount(view, k.pointEarnedBalance)}</td>
-                    <td class="num">{formatAmount(view, k.pointRedeemed)}</td>
-                    <td class="num">{count.format(k.numRedeemed)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )}
+        {report.products.length === 0 ? <p>{t.noActivity}</p> : <DataTable label={t.byProduct} rows={report.products} columns={productColumns} />}
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import type { FieldErrors } from "../../core/errors";
 import type { CredentialSummary } from "../../core/tenants/credentials";
 import type { TenantSummary } from "../../core/tenants/tenants";
 import { formatInstant, type View } from "../context";
-import { FieldError, Page, PostForm, TableWrap } from "../layout";
+import { DataTable, FieldError, Page, PostForm } from "../layout";
 import { NextLink } from "./common";
 
 /** Every IANA zone the runtime knows, for the time zone pickers. */
@@ -42,34 +42,17 @@ export function TenantsPage(props: {
       {props.tenants.length === 0 ? (
         <p>{t.noTenants}</p>
       ) : (
-        <TableWrap label={t.tenants}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.timezone}</th>
-                <th scope="col" class="num">
-                  {t.activeCustomers}
-                </th>
-                <th scope="col">{t.vltDestination}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tenants.map((tenant) => (
-                <tr>
-                  <td>{tenant.id}</td>
-                  <td>
-                    <a href={`/console/tenants/${tenant.id}`}>{tenant.name}</a>
-                  </td>
-                  <td>{tenant.timezone}</td>
-                  <td class="num">{new Intl.NumberFormat(view.locale).format(tenant.activeCustomers)}</td>
-                  <td>{tenant.vltDestination ? <strong class="badge">{t.vltDestination}</strong> : ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={t.tenants}
+          rows={props.tenants}
+          columns={[
+            { header: "Id", cell: (tenant) => tenant.id },
+            { header: t.name, cell: (tenant) => <a href={`/console/tenants/${tenant.id}`}>{tenant.name}</a> },
+            { header: t.timezone, cell: (tenant) => tenant.timezone },
+            { header: t.activeCustomers, num: true, cell: (tenant) => new Intl.NumberFormat(view.locale).format(tenant.activeCustomers) },
+            { header: t.vltDestination, cell: (tenant) => (tenant.vltDestination ? <strong class="badge">{t.vltDestination}</strong> : "") },
+          ]}
+        />
       )}
       <NextLink view={view} cursor={props.next} />
       <section aria-labelledby="create-tenant">
@@ -159,39 +142,30 @@ export function TenantPage(props: {
         {props.credentials.length === 0 ? (
           <p>{t.noCredentials}</p>
         ) : (
-          <TableWrap label={t.credentials}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.clientId}</th>
-                  <th scope="col">{t.kind}</th>
-                  <th scope="col">{t.name}</th>
-                  <th scope="col">{t.created}</th>
-                  <th scope="col">{t.status}</th>
-                  <th scope="col">{t.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.credentials.map((credential) => (
-                  <tr>
-                    <td>{credential.clientId}</td>
-                    <td>{t.credentialKinds[credential.kind]}</td>
-                    <td>{credential.name ?? "—"}</td>
-                    <td>{formatInstant(view, credential.createdAt, tenant.timezone)}</td>
-                    <td>{credential.revokedAt === null ? t.live : `${t.revoked} ${formatInstant(view, credential.revokedAt, tenant.timezone)}`}</td>
-                    <td>
-                      {credential.revokedAt === null ? (
-                        <a href={`${base}/credentials/${credential.clientId}/revoke`} class="danger-link">
-                          {t.revoke}
-                          <span class="visually-hidden"> {credential.clientId}</span>
-                        </a>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={t.credentials}
+            rows={props.credentials}
+            columns={[
+              { header: t.clientId, cell: (credential) => credential.clientId },
+              { header: t.kind, cell: (credential) => t.credentialKinds[credential.kind] },
+              { header: t.name, cell: (credential) => credential.name ?? "—" },
+              { header: t.created, cell: (credential) => formatInstant(view, credential.createdAt, tenant.timezone) },
+              {
+                header: t.status,
+                cell: (credential) => (credential.revokedAt === null ? t.live : `${t.revoked} ${formatInstant(view, credential.revokedAt, tenant.timezone)}`),
+              },
+              {
+                header: t.actions,
+                cell: (credential) =>
+                  credential.revokedAt === null ? (
+                    <a href={`${base}/credentials/${credential.clientId}/revoke`} class="danger-link">
+                      {t.revoke}
+                      <span class="visually-hidden"> {credential.clientId}</span>
+                    </a>
+                  ) : null,
+              },
+            ]}
+          />
         )}
         <NextLink view={view} cursor={props.next} />
         <PostForm view={view} action={`${base}/credentials`} class="card">
