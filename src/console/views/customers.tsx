@@ -329,8 +329,12 @@ export function MergeSummary({ view, survivor, absorbed }: { view: View; survivo
   };
   return (
     <ul class="card">
-      <li>{line(absorbed)}</li>
-      <li>{line(survivor)}</li>
+      <li>
+        <strong>{t.duplicate}:</strong> {line(absorbed)}
+      </li>
+      <li>
+        <strong>{t.survivor}:</strong> {line(survivor)}
+      </li>
     </ul>
   );
 }
