@@ -5,10 +5,14 @@ import { defineConfig } from "vitest/config";
 // test file; its warnings and errors still show.
 process.env.WRANGLER_LOG ??= "warn";
 
-// Two projects. "workers": the suite, inside workerd with the real D1 and Durable Objects of
-// wrangler.toml; storage is isolated per test file and each test makes its own tenant.
-// "node": what runs outside the Worker against a real `npm run dev` (the README's shell
-// blocks, a client generated from /openapi.json); test/node/sandbox.ts starts it.
+// Three projects, all run by `npm test`:
+// - "workers": the suite, inside workerd with the real D1 and Durable Objects of
+//   wrangler.toml. Storage is isolated per test file; each test makes its own tenant.
+// - "node": what runs outside the Worker against a real `npm run dev` (the README's shell
+//   blocks, a client generated from /openapi.json); test/node/sandbox.ts starts it.
+// - "browser": the operator console in a real headless Chromium (Debian's `chromium`,
+//   driven by playwright-core) against the Worker served by Miniflare on a loopback port
+//   (scripts/local-worker.mjs).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -33,7 +37,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/browser/**"],
             setupFiles: ["./test/apply-migrations.ts"],
             testTimeout: 30_000,
           },
@@ -46,6 +50,15 @@ export default defineConfig(async () => {
             globalSetup: ["./test/node/sandbox.ts"],
             testTimeout: 120_000,
             hookTimeout: 120_000,
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
           },
         },
       ],

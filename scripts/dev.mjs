@@ -17,6 +17,7 @@ const shell = process.platform === "win32";
 const links = [
   ["API reference", "/docs"],
   ["OpenAPI document", "/openapi.json"],
+  ["Operator console", "/console  (sign in with the admin token below)"],
 ];
 
 const { created, vars } = ensureDevVars();

@@ -3,7 +3,7 @@
 // Used by the benchmark and the OpenAPI check; `wrangler dev`'s proxy chain would cap
 // and blur what they measure.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -12,20 +12,26 @@ export const ADMIN_TOKEN = "local-admin-token";
 /** `vars` override wrangler.toml's (e.g. a partner rate limit no load run reaches); `logs: false` drops the Worker's console output. */
 export async function startLocalWorker(vars = {}, { logs = true } = {}) {
   process.env.WRANGLER_SEND_METRICS = "false";
+  rmSync(".wrangler/local-build", { recursive: true, force: true });
   const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", ".wrangler/local-build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`bundle failed:\n${build.stdout}\n${build.stderr}`);
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   // Miniflare 5 takes `{ workers: [{ config, dev }] }`; wrangler still hands out v4-shaped
-  // worker options, which Miniflare's own converter translates. The bundle is one file,
-  // so wrangler's module rules are dropped (the converter refuses them).
+  // worker options, which Miniflare's own converter translates. The bundle is index.js
+  // plus the text modules of wrangler.toml's `[[rules]]` (the console's static files),
+  // which wrangler writes beside it under hashed names; they are listed explicitly, so
+  // wrangler's module rules are dropped (the converter refuses them).
+  const root = ".wrangler/local-build";
+  const textModules = readdirSync(root)
+    .filter((f) => f !== "index.js" && /\.(js|css)$/.test(f))
+    .map((f) => ({ type: "Text", path: `${root}/${f}` }));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...workerOptions,
       modulesRules: undefined,
       name: "ficha",
-      modules: true,
-      modulesRoot: ".wrangler/local-build",
-      scriptPath: ".wrangler/local-build/index.js",
+      modulesRoot: root,
+      modules: [{ type: "ESModule", path: `${root}/index.js` }, ...textModules],
       bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on", ...vars },
       host: "127.0.0.1",
       port: 0,

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { consoleApp } from "./console";
 import type { AppEnv } from "./http/app-env";
 import { docs } from "./http/docs";
 import { observe } from "./http/observe";
@@ -50,6 +51,7 @@ export function createApp() {
 
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
   app.route("/", docs);
+  app.route("/", consoleApp);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -61,6 +63,14 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     description: "The deployment's ADMIN_TOKEN secret.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "consoleSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-ficha_session",
+    description:
+      "The operator console's session (`ficha_session` on localhost), set by signing in at /console with the ADMIN_TOKEN; " +
+      "state-changing requests add the session's CSRF token as `X-CSRF-Token`.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "kioskSecret", {
     type: "apiKey",

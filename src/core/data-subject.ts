@@ -17,8 +17,6 @@ import {
 } from "../db/schema";
 import { col } from "../db/sql";
 
-export { ledgerDirections, ledgerUnits } from "../db/schema";
-
 import { type AuditActor, auditStatement } from "./audit";
 import { type LockOpener, rfidLockName } from "./cards/locks";
 import { NotFound } from "./errors";

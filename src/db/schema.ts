@@ -9,7 +9,7 @@
  * hard-deleted, so ids are never reused, and AUTOINCREMENT would make every insert read
  * `sqlite_sequence` (D1 bills those rows).
  */
-import { sql } from "drizzle-orm";
+import { type SQLWrapper, sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tenants = sqliteTable("tenants", {
@@ -61,7 +61,12 @@ export const credentials = sqliteTable(
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [uniqueIndex("credentials_secret_hash").on(t.secretHash), uniqueIndex("credentials_previous_secret_hash").on(t.previousSecretHash)],
+  (t) => [
+    uniqueIndex("credentials_secret_hash").on(t.secretHash),
+    uniqueIndex("credentials_previous_secret_hash").on(t.previousSecretHash),
+    // The operator console lists a tenant's credentials (newest first).
+    index("credentials_tenant").on(t.tenantId, t.id),
+  ],
 );
 
 /** Deployment-wide settings, e.g. which tenant receives public kiosk registrations. */
@@ -80,6 +85,19 @@ export type Channel = (typeof channels)[number];
 
 /** The frontend channels as an SQL list, for IN clauses that must match the partial index's (same text). */
 export const frontendChannelList = sql.raw(frontendChannels.map((c) => `'${c}'`).join(", "));
+
+/**
+ * The searchable form of a name column: SQLite's `lower()` (ASCII letters only), the same
+ * expression in the index and in the query, so SQLite can use the index.
+ */
+export const searchName = (column: SQLWrapper) => sql`lower(${column})`;
+
+/**
+ * A customer's surname: the kiosk's `apellidoPaterno`, else the parking `lastname`.
+ * (CASE, not coalesce: drizzle-kit splits index expressions at commas.)
+ */
+export const surname = (t: { paternalSurname: SQLWrapper; lastName: SQLWrapper }) =>
+  sql`CASE WHEN ${t.paternalSurname} IS NULL THEN ${t.lastName} ELSE ${t.paternalSurname} END`;
 
 /**
  * One registry of customers per tenant: the person (or company) and the profile fields
@@ -135,7 +153,15 @@ export const customers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("customers_tenant_active_id").on(t.tenantId, t.active, t.id)],
+  (t) => [
+    index("customers_tenant_active_id").on(t.tenantId, t.active, t.id),
+    // Operator search by name and by surname: prefix ranges of these expressions, in
+    // (expression, id) order, so a page reads the rows it shows (core/registry/search.ts).
+    index("customers_tenant_name").on(t.tenantId, searchName(t.name), t.id),
+    index("customers_tenant_surname").on(t.tenantId, searchName(surname(t)), t.id),
+    // The customers an operator merged into this one (the customer 360 lists them).
+    index("customers_merged_into").on(t.mergedIntoId).where(sql`${t.mergedIntoId} IS NOT NULL`),
+  ],
 );
 
 /** The communication consents a customer gives or withdraws (kiosk registration's enviarWhatsApp, enviarCorreo, enviarSms). */
@@ -202,7 +228,12 @@ export const identifiers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     statusChangedAt: integer("status_changed_at").notNull(),
   },
-  (t) => [uniqueIndex("identifiers_value").on(t.tenantId, t.kind, t.value, t.exclusive), index("identifiers_customer").on(t.customerId, t.status, t.kind)],
+  (t) => [
+    uniqueIndex("identifiers_value").on(t.tenantId, t.kind, t.value, t.exclusive),
+    index("identifiers_customer").on(t.customerId, t.status, t.kind),
+    // Operator search by a vehicle's plate (a tag's qualifier).
+    index("identifiers_plate").on(t.tenantId, t.qualifier).where(sql`${t.kind} = 'vehicle_tag'`),
+  ],
 );
 
 /** Sales surface catalogues (global, seeded by migration): "Persona Natural", "Persona Jurídica". */

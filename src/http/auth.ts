@@ -1,10 +1,12 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AuditActor } from "../core/audit";
 import { constantTimeEqual, sha256Hex } from "../core/crypto";
 import { findLiveCredential } from "../core/tenants/credentials";
 import { type Keyring, KeyringError, parseKeyring, verifyAccessToken } from "../core/tenants/tokens";
 import type { AppEnv } from "./app-env";
 import { RequestError, unauthenticated } from "./errors";
 import { limitPerCredential } from "./rate-limit";
+import { isSafeMethod, readSession, requireCsrf, type Session } from "./session";
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/;
 
@@ -48,17 +50,39 @@ export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 let adminFingerprint: { token: string; actor: string } | undefined;
 
+/** `admin:` + the first 16 hex digits of the token's SHA-256: tells entries made with different admin tokens apart and reveals nothing of them. */
+async function adminActor(token: string): Promise<string> {
+  if (adminFingerprint?.token !== token) adminFingerprint = { token, actor: `admin:${(await sha256Hex(token)).slice(0, 16)}` };
+  return adminFingerprint.actor;
+}
+
+/** A console session's actor: the token's fingerprint and which session (8 hex digits of its nonce's SHA-256). */
+export async function consoleActor(token: string, session: Session): Promise<string> {
+  return `${await adminActor(token)}/console:${(await sha256Hex(session.nonce)).slice(0, 8)}`;
+}
+
+/** The operator and the request an action is recorded under in the audit log (`actor` is set by `adminAuth` or the console's session check). */
+export const auditedAs = (c: Context<AppEnv>): AuditActor => ({ actor: c.get("actor"), requestId: c.get("requestId") });
+
 /**
- * Operator routes: `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. Sets
- * `actor` for the audit log to `admin:` + the first 16 hex digits of the token's SHA-256:
- * it tells entries made with different admin tokens apart and reveals nothing of them.
+ * Operator routes: `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time, or,
+ * when the request has no Authorization header, the operator console's session cookie
+ * (http/session.ts), with its CSRF token in `X-CSRF-Token` on state-changing methods.
+ * Sets `actor` for the audit log (`adminActor`, `consoleActor`).
  */
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
-  const given = /^Bearer +(\S+) *$/.exec(c.req.header("authorization") ?? "")?.[1];
   if (!expected) throw new RequestError("unavailable", "ADMIN_TOKEN is not configured");
+  const header = c.req.header("authorization");
+  if (header === undefined) {
+    const session = await readSession(c);
+    if (typeof session === "string") throw unauthenticated();
+    if (!isSafeMethod(c.req.method)) await requireCsrf(c, session, c.req.header("x-csrf-token"));
+    c.set("actor", await consoleActor(expected, session));
+    return next();
+  }
+  const given = /^Bearer +(\S+) *$/.exec(header)?.[1];
   if (!given || !(await constantTimeEqual(given, expected))) throw unauthenticated();
-  if (adminFingerprint?.token !== expected) adminFingerprint = { token: expected, actor: `admin:${(await sha256Hex(expected)).slice(0, 16)}` };
-  c.set("actor", adminFingerprint.actor);
+  c.set("actor", await adminActor(expected));
   await next();
 };

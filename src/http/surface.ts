@@ -106,7 +106,7 @@ const requireUtf8: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Refuses bodies over MAX_BODY_BYTES before they are read into memory. */
-const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
   bodyLimit({
     maxSize: Number(c.env.MAX_BODY_BYTES),
     onError: () => {

@@ -22,7 +22,7 @@ describe("GET /openapi.json", () => {
     const res = await call("GET", "/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(["adminToken", "bearerAuth", "kioskSecret"]);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(["adminToken", "bearerAuth", "consoleSession", "kioskSecret"]);
     expect(res.body.paths["/oauth/token"].post.responses).toHaveProperty("401");
     expect(res.body.paths["/admin/tenants"].post.summary).toBe("Create a tenant");
     for (const [path, operations] of Object.entries<Record<string, { summary?: string; responses: object }>>(res.body.paths)) {

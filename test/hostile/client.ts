@@ -135,7 +135,7 @@ let tenantTableList: Promise<string[]> | null = null;
 /**
  * One round trip that changes whenever any row is inserted, deleted or updated in a way
  * a request could: row counts of every table plus a sum over every column of the rows
- * that can be updated in place (customers, identifiers, accounts, lots, credentials, settings).
+ * that can be updated in place (customers, identifiers, accounts, lots, credentials, settings, tenants).
  */
 export async function fingerprint(): Promise<string> {
   const counts = (await allTables()).map((t) => `(SELECT COUNT(*) FROM ${t}) AS "${t}"`);
@@ -146,6 +146,7 @@ export async function fingerprint(): Promise<string> {
     `(SELECT total(remaining) + total(expired) FROM ledger_lots) AS lots_sum`,
     `(SELECT total(revoked_at) FROM credentials) AS credentials_sum`,
     `(SELECT total(updated_at) FROM settings) AS settings_sum`,
+    `(SELECT group_concat(name || '|' || timezone, '|') FROM tenants) AS tenants_text`,
   ];
   const row = await env.DB.prepare(`SELECT ${[...counts, ...sums].join(", ")}`).first();
   return JSON.stringify(row);

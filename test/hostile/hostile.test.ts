@@ -25,6 +25,7 @@ await import("./isolation.suite");
 await import("./fuzz.suite");
 await import("./limiter.suite");
 await import("./faults.suite");
+await import("./console.suite");
 
 describe("secrets at rest", () => {
   it("no client secret, token, admin token or JWT secret appears in clear in D1 or in the logs of the run", async () => {

@@ -1,3 +1,5 @@
+import { assetPath } from "../../src/console/static";
+import { ADMIN_TOKEN } from "../helpers";
 import { adminHeaders, hit, issueCredential, type Req, setDestination } from "./client";
 import type { Surface } from "./envelopes";
 import { fresh, type Ids, type World } from "./world";
@@ -448,6 +450,9 @@ export const routes: Record<string, RouteFixture> = {
     ok: 204,
     valid: async () => ({ method: "DELETE", path: "/admin/settings/vlt-destination", headers: adminHeaders }),
   },
+  // Operator reads and the tenant update (the console's API)
+  "GET /admin/tenants": { surface: "admin", auth: "admin", ok: 200, valid: async () => get("/admin/tenants?limit=100", adminHeaders) },
+  "GET /admin/tenants/{id}": { surface: "admin", auth: "admin", ok: 200, valid: async (w) => get(`/admin/tenants/${w.t.id}`, adminHeaders) },
   // A tenant of its own each time: a fuzzed body must never lower the world's rate limit.
   "PATCH /admin/tenants/{id}": {
     surface: "admin",
@@ -471,14 +476,14 @@ export const routes: Record<string, RouteFixture> = {
     ok: 200,
     valid: async (w) => get(`/admin/audit?tenantId=${w.t.id}&limit=10`, adminHeaders),
   },
-  "GET /admin/tenants/{id}/customers/{customerId}/export": {
+  "GET /admin/tenants/{tenantId}/customers/{customerId}/export": {
     surface: "admin",
     auth: "admin",
     ok: 200,
     valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}/export`, adminHeaders),
     aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}/export`, adminHeaders),
   },
-  "POST /admin/tenants/{id}/customers/{customerId}/erase": {
+  "POST /admin/tenants/{tenantId}/customers/{customerId}/erase": {
     surface: "admin",
     auth: "admin",
     ok: 200,
@@ -489,6 +494,33 @@ export const routes: Record<string, RouteFixture> = {
       headers: adminHeaders,
     }),
     aimed: (w, t) => ({ method: "POST", path: `/admin/tenants/${w.t.id}/customers/${t.clientId}/erase`, headers: adminHeaders }),
+  },
+  "GET /admin/tenants/{id}/credentials": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/credentials`, adminHeaders),
+  },
+  "GET /admin/tenants/{id}/customers": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers?q=${q(w.ids.cardUid)}`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers?q=${q(t.ids.cardUid)}`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/customers/{customerId}": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/customers/{customerId}/transactions": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}/transactions`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}/transactions`, adminHeaders),
   },
 };
 
@@ -502,3 +534,123 @@ export async function documentedOperations(): Promise<string[]> {
       .map((method) => `${method.toUpperCase()} ${path}`),
   );
 }
+
+/*
+ * The operator console (/console): HTML pages and form posts, not in /openapi.json. Each
+ * fixture builds a request that succeeds with a console session (its cookie and CSRF
+ * token); `aimed` names, under the world's tenant, the objects of `target` (another
+ * tenant's customer and credential, or ones that do not exist). The inventory test
+ * compares this table with the routes the console's router registers.
+ */
+
+export interface ConsoleSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** What a console request is aimed at: a customer, a card and a credential of some tenant (or of none). */
+export interface ConsoleTarget {
+  customerId: number;
+  cardUid: string;
+  credentialId: number;
+}
+
+export interface ConsoleFixture {
+  /** `public`: the sign-in page and form, and the static files; every other route needs the session. */
+  auth: "public" | "session";
+  ok: number;
+  valid(w: World, s: ConsoleSession): Promise<Req>;
+  aimed?(w: World, s: ConsoleSession, target: ConsoleTarget): Req;
+}
+
+const page = (path: string, s?: ConsoleSession): Req => ({ method: "GET", path, headers: { accept: "text/html", ...(s ? { cookie: s.cookie } : {}) } });
+
+/** A form post of the console: urlencoded, same-origin, with the session's CSRF token. */
+export function consoleForm(path: string, s: ConsoleSession | null, fields: Record<string, string> = {}): Req {
+  return {
+    method: "POST",
+    path,
+    rawBody: new URLSearchParams(s ? { _csrf: s.csrf, ...fields } : fields).toString(),
+    headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded", origin: "https://ficha.test", ...(s ? { cookie: s.cookie } : {}) },
+  };
+}
+
+const tenantPath = (w: World) => `/console/tenants/${w.t.id}`;
+
+export const consoleRoutes: Record<string, ConsoleFixture> = {
+  // (A redirect to the tenants page, which asks for the session.)
+  "GET /console": { auth: "public", ok: 303, valid: async () => page("/console") },
+  "GET /console/sign-in": { auth: "public", ok: 200, valid: async () => page("/console/sign-in") },
+  "POST /console/sign-in": { auth: "public", ok: 303, valid: async () => consoleForm("/console/sign-in", null, { token: ADMIN_TOKEN }) },
+  "POST /console/sign-out": { auth: "session", ok: 303, valid: async (_w, s) => consoleForm("/console/sign-out", s) },
+  "GET /console/static/:version/:file": { auth: "public", ok: 200, valid: async () => page(assetPath("console.js")) },
+  "GET /console/tenants": { auth: "session", ok: 200, valid: async (_w, s) => page("/console/tenants", s) },
+  "POST /console/tenants": {
+    auth: "session",
+    ok: 303,
+    valid: async (_w, s) => consoleForm("/console/tenants", s, { name: `Consola ${fresh()}`, timezone: "America/Lima" }),
+  },
+  "GET /console/tenants/:id": { auth: "session", ok: 200, valid: async (w, s) => page(tenantPath(w), s) },
+  "POST /console/tenants/:id": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(tenantPath(w), s, { name: `Hostile ${w.marker}`, timezone: "UTC" }),
+  },
+  "POST /console/tenants/:id/vlt-destination": { auth: "session", ok: 303, valid: async (w, s) => consoleForm(`${tenantPath(w)}/vlt-destination`, s) },
+  "POST /console/tenants/:id/vlt-destination/unset": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(`${tenantPath(w)}/vlt-destination/unset`, s),
+  },
+  "POST /console/tenants/:id/reports/rebuild": { auth: "session", ok: 303, valid: async (w, s) => consoleForm(`${tenantPath(w)}/reports/rebuild`, s) },
+  "POST /console/tenants/:id/credentials": {
+    auth: "session",
+    ok: 201,
+    valid: async (w, s) => consoleForm(`${tenantPath(w)}/credentials`, s, { kind: "kiosk", name: "Lobby" }),
+  },
+  "GET /console/tenants/:id/credentials/:clientId/revoke": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/credentials/${(await issueCredential(w.t.id, "kiosk")).clientId}/revoke`, s),
+    aimed: (w, s, t) => page(`${tenantPath(w)}/credentials/${t.credentialId}/revoke`, s),
+  },
+  "POST /console/tenants/:id/credentials/:clientId/revoke": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(`${tenantPath(w)}/credentials/${(await issueCredential(w.t.id, "kiosk")).clientId}/revoke`, s),
+    aimed: (w, s, t) => consoleForm(`${tenantPath(w)}/credentials/${t.credentialId}/revoke`, s),
+  },
+  "GET /console/tenants/:id/customers": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/customers?q=${q(w.ids.cardUid)}`, s),
+    aimed: (w, s, t) => page(`${tenantPath(w)}/customers?q=${q(t.cardUid)}`, s),
+  },
+  "GET /console/tenants/:id/customers/:customerId": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/customers/${w.clientId}`, s),
+    aimed: (w, s, t) => page(`${tenantPath(w)}/customers/${t.customerId}`, s),
+  },
+  "GET /console/tenants/:id/customers/:customerId/merge": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/customers/${w.clientId}/merge?from=${w.parkingCustomerId}`, s),
+    aimed: (w, s, t) => page(`${tenantPath(w)}/customers/${w.clientId}/merge?from=${t.customerId}`, s),
+  },
+  "POST /console/tenants/:id/customers/:customerId/merge": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => {
+      const survivor = (await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id;
+      const absorbed = (await must(json("POST", "/api/clientes", w.t.auth, clientBody()), 201)).id;
+      return consoleForm(`${tenantPath(w)}/customers/${survivor}/merge`, s, { from: String(absorbed) });
+    },
+    aimed: (w, s, t) => consoleForm(`${tenantPath(w)}/customers/${t.customerId}/merge`, s, { from: String(w.parkingCustomerId) }),
+  },
+  "GET /console/tenants/:id/reports": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/reports`, s),
+  },
+};

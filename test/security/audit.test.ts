@@ -125,7 +125,7 @@ describe("GET /admin/audit", () => {
       expect(cost(res.headers).rowsRead).toBeLessThanOrEqual(4);
       for (const entry of res.body.data) expect(entry.tenantId).toBe(t.id);
       seen.push(...res.body.data.map((e: { id: number }) => e.id));
-      cursor = res.body.next_cursor;
+      cursor = res.body.nextCursor;
       pages++;
     } while (cursor);
     // tenant.created + 2 credentials + 5 updates.

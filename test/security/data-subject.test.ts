@@ -119,7 +119,7 @@ async function tenantText(tenantId: number): Promise<string> {
   return JSON.stringify(parts);
 }
 
-describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
+describe("GET /admin/tenants/{tenantId}/customers/{customerId}/export", () => {
   it("returns one document with everything about the person, from every surface (a merged id exports its survivor)", async () => {
     const t = await destinationTenant();
     const { id, duplicate } = await meetEverywhere(t);
@@ -161,11 +161,11 @@ describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
       ["sms", true, "kiosk"],
     ]);
     expect(doc.ledger.accounts).toEqual([
-      expect.objectContaining({ unit: "POINTS", balance: 9000, lots: [expect.objectContaining({ amount: 10000, remaining: 9000 })] }),
+      expect.objectContaining({ unit: "POINTS", balance: 90, lots: [expect.objectContaining({ amount: 100, remaining: 90 })] }),
     ]);
     expect(doc.ledger.transactions.map((x) => [x.code, x.direction, x.amount])).toEqual([
-      ["ds-1", "CREDIT", 10000],
-      ["ds-2", "DEBIT", 1000],
+      ["ds-1", "CREDIT", 100],
+      ["ds-2", "DEBIT", 10],
     ]);
     expect(doc.sales).toEqual([expect.objectContaining({ apartment: "Torre 2 - 704", amount: 3500, kind: "venta", date: "2024-01-15" })]);
   });
@@ -188,7 +188,7 @@ describe("GET /admin/tenants/{id}/customers/{customerId}/export", () => {
   });
 });
 
-describe("POST /admin/tenants/{id}/customers/{customerId}/erase", () => {
+describe("POST /admin/tenants/{tenantId}/customers/{customerId}/erase", () => {
   it("removes the person from every surface, keeps ledger amounts and report counters (a rebuild agrees), and is idempotent", async () => {
     const t = await destinationTenant();
     const { id, duplicate } = await meetEverywhere(t);
@@ -255,7 +255,7 @@ describe("POST /admin/tenants/{id}/customers/{customerId}/erase", () => {
     expect(Object.values(left.records[0]!.profile).every((v) => v === null)).toBe(true);
     expect(left.identifiers.every((i) => i.value.startsWith("erased:") && i.status !== "active" && i.qualifier === null)).toBe(true);
     expect(left.consentHistory).toEqual([]);
-    expect(left.ledger.accounts[0]!.balance).toBe(9000);
+    expect(left.ledger.accounts[0]!.balance).toBe(90);
 
     // The same person registering again is a new customer: the card's lock forgot its holder.
     const anew = await register(kioskBody(person.card2, true));

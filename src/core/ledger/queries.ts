@@ -86,7 +86,7 @@ export function ledgerCustomerOf(tenantId: number, externalId: string): SQL<numb
 const tenantZone = (tenantId: number) =>
   rows<{ timezone: string }>(sql`SELECT ${tenants.timezone} AS "timezone" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`);
 
-interface GroupRow {
+export interface GroupRow {
   id: number;
   rank: number;
   name: string;
@@ -95,7 +95,7 @@ interface GroupRow {
 }
 
 /** The tenant's tiers (its own, else the defaults), lowest first. */
-const tenantGroups = (tenantId: number) =>
+export const tenantGroups = (tenantId: number) =>
   rows<GroupRow>(sql`SELECT ${g.id} AS "id", ${g.rank} AS "rank", ${g.name} AS "name", ${g.description} AS "description", ${g.minEarned} AS "minEarned"
     FROM ${g} WHERE ${g.tenantId} = (CASE WHEN EXISTS (SELECT 1 FROM ${g} WHERE ${g.tenantId} = ${tenantId}) THEN ${tenantId} ELSE 0 END)
     ORDER BY ${g.rank}`);
@@ -128,7 +128,7 @@ const accountsWhere = (customerIds: SQL) =>
     FROM ${acc} WHERE ${acc.customerId} IN ${customerIds} ORDER BY ${acc.customerId}, ${acc.unit} DESC`);
 
 /** The tier that lifetime POINTS earned reach. */
-function groupFor(groups: GroupRow[], earned: number): GroupView | null {
+export function groupFor(groups: GroupRow[], earned: number): GroupView | null {
   let reached: GroupRow | undefined;
   for (const group of groups) if (earned >= group.minEarned) reached = group;
   return reached ? { id: reached.id, name: reached.name, description: reached.description } : null;
@@ -325,28 +325,35 @@ export interface LotView {
 /** Most open lots `openLots` lists. */
 export const OPEN_LOTS_LIMIT = 200;
 
-interface LotRow {
+/** A lot as stored: times in ms since the epoch, amounts in hundredths. */
+export interface LotRow {
   id: number;
   transactionId: number;
   unit: LedgerUnit;
+  amount: number;
   remaining: number;
   createdAt: number;
   expiresAt: number | null;
   setName: string;
 }
 
+/** The statement reading a customer's open lots (something remaining), first-expiring-first, as debits consume them; at most OPEN_LOTS_LIMIT. */
+export function openLotsStatement(tenantId: number, customer: number | SQL): Statement<LotRow[]> {
+  const l = ledgerLots;
+  return rows<LotRow>(sql`SELECT ${l.id} AS "id", ${l.transactionId} AS "transactionId", ${acc.unit} AS "unit", ${l.amount} AS "amount",
+      ${l.remaining} AS "remaining", ${l.createdAt} AS "createdAt", ${l.expiresAt} AS "expiresAt", ${l.setName} AS "setName"
+    FROM ${acc} JOIN ${l} ON ${l.accountId} = ${acc.id} AND ${l.remaining} > 0
+    WHERE ${acc.customerId} = ${customer} AND ${acc.tenantId} = ${tenantId}
+    ORDER BY ${acc.unit} DESC, ${l.expiresAt} IS NULL, ${l.expiresAt}, ${l.id} LIMIT ${OPEN_LOTS_LIMIT}`);
+}
+
 /** A customer's open lots (something remaining), first-expiring-first, as debits consume them. */
 export async function openLots(db: Db, tenantId: number, externalId: string): Promise<LotView[]> {
   const customer = ledgerCustomerOf(tenantId, externalId);
-  const l = ledgerLots;
   const [zone, found, lots] = await runBatch(db, [
     tenantZone(tenantId),
     rows<{ id: number | null }>(sql`SELECT ${customer} AS "id"`),
-    rows<LotRow>(sql`SELECT ${l.id} AS "id", ${l.transactionId} AS "transactionId", ${acc.unit} AS "unit", ${l.remaining} AS "remaining",
-        ${l.createdAt} AS "createdAt", ${l.expiresAt} AS "expiresAt", ${l.setName} AS "setName"
-      FROM ${acc} JOIN ${l} ON ${l.accountId} = ${acc.id} AND ${l.remaining} > 0
-      WHERE ${acc.customerId} = ${customer} AND ${acc.tenantId} = ${tenantId}
-      ORDER BY ${acc.unit} DESC, ${l.expiresAt} IS NULL, ${l.expiresAt}, ${l.id} LIMIT ${OPEN_LOTS_LIMIT}`),
+    openLotsStatement(tenantId, customer),
   ]);
   if (found[0]?.id === null || found[0]?.id === undefined) throw new NotFound("customer");
   const timezone = zone[0]?.timezone ?? "UTC";

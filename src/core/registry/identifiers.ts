@@ -1,7 +1,7 @@
 import { and, type Column, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { customers, type IdentifierKind, identifiers } from "../../db/schema";
 
-export { type IdentifierKind, identifierKinds, identifierStatuses } from "../../db/schema";
+export { type IdentifierKind, type IdentifierStatus, identifierKinds, identifierStatuses } from "../../db/schema";
 
 import { col, columns, qualified } from "../../db/sql";
 

@@ -1,5 +1,5 @@
-import { and, eq, isNull, or, type SQLWrapper, sql } from "drizzle-orm";
-import { prepared, rows, runBatch } from "../../db/batch";
+import { and, desc, eq, isNull, lt, or, type SQLWrapper, sql } from "drizzle-orm";
+import { bound, prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { type CredentialKind, credentials, tenants } from "../../db/schema";
 
@@ -159,4 +159,60 @@ const liveCredential = prepared((db) =>
  */
 export async function findLiveCredential(db: Db, credentialId: number, tenantId: number): Promise<{ rateLimit: number | null } | null> {
   return (await liveCredential(db).get({ credentialId, tenantId })) ?? null;
+}
+
+/** A credential as operators see it: never its secret, nor the secret's hash. */
+export interface CredentialSummary {
+  clientId: number;
+  kind: CredentialKind;
+  name: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+const summaryColumns = {
+  clientId: credentials.id,
+  kind: credentials.kind,
+  name: credentials.name,
+  createdAt: credentials.createdAt,
+  revokedAt: credentials.revokedAt,
+};
+
+const credentialPage = prepared((db) =>
+  db
+    .select(summaryColumns)
+    .from(credentials)
+    .where(and(eq(credentials.tenantId, sql.placeholder("tenantId")), lt(credentials.id, sql.placeholder("beforeId"))))
+    .orderBy(desc(credentials.id))
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
+/**
+ * A tenant's credentials, newest first, before `beforeId` (a keyset page of the
+ * (tenant, id) index), and the `beforeId` of the next page; not_found for an unknown tenant.
+ */
+export async function listCredentials(
+  db: Db,
+  tenantId: number,
+  page: { beforeId: number; limit: number },
+): Promise<{ credentials: CredentialSummary[]; next: number | null }> {
+  const [tenant, found] = await runBatch(db, [
+    rows<{ id: number }>(sql`SELECT ${tenants.id} AS "id" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`),
+    bound(credentialPage(db), { tenantId, beforeId: page.beforeId, limit: page.limit + 1 }),
+  ]);
+  if (tenant.length === 0) throw new NotFound("tenant");
+  const list = found.slice(0, page.limit);
+  return { credentials: list, next: found.length > page.limit ? (list.at(-1)?.clientId ?? null) : null };
+}
+
+/** The tenant's credential `clientId` as `listCredentials` shows it; not_found when the tenant has none (another tenant's included). */
+export async function getCredential(db: Db, tenantId: number, clientId: number): Promise<CredentialSummary> {
+  const row = await db
+    .select(summaryColumns)
+    .from(credentials)
+    .where(and(eq(credentials.id, clientId), eq(credentials.tenantId, tenantId)))
+    .get();
+  if (!row) throw new NotFound("credential");
+  return row;
 }

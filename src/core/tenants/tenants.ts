@@ -1,5 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import { bound, rows, runBatch } from "../../db/batch";
+import { asc, eq, gt, sql } from "drizzle-orm";
+import { bound, prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { credentials, settings, type Tenant, tenants } from "../../db/schema";
 import { col } from "../../db/sql";
@@ -7,6 +7,9 @@ import { type AuditActor, auditStatement } from "../audit";
 import { NotFound, RuleViolation } from "../errors";
 
 export type { Tenant } from "../../db/schema";
+
+/** The deployment-wide setting that names the tenant receiving public VLT (kiosk) registrations. */
+const VLT_DESTINATION = "vlt_destination_tenant";
 
 /** True when `zone` is an IANA time zone the runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -72,8 +75,65 @@ export async function getTenant(db: Db, id: number): Promise<Tenant> {
   return tenant;
 }
 
-/** The deployment-wide setting that names the tenant receiving public VLT (kiosk) registrations. */
-const VLT_DESTINATION = "vlt_destination_tenant";
+/** A tenant as operators list it: its counters and whether public kiosk registrations land in it. */
+export interface TenantSummary {
+  id: number;
+  name: string;
+  timezone: string;
+  activeCustomers: number;
+  vltDestination: boolean;
+  /** Requests per minute per partner credential; null: the deployment's PARTNER_RATE_LIMIT. */
+  partnerRateLimit: number | null;
+  createdAt: number;
+}
+
+const vltDestinationValue = sql`(SELECT ${settings.value} FROM ${settings} WHERE ${settings.key} = ${VLT_DESTINATION})`;
+const summaryColumns = {
+  id: tenants.id,
+  name: tenants.name,
+  timezone: tenants.timezone,
+  activeCustomers: tenants.activeCustomers,
+  vltDestination: sql<number>`coalesce(CAST(${tenants.id} AS TEXT) = ${vltDestinationValue}, 0)`.as("vlt_destination"),
+  partnerRateLimit: tenants.partnerRateLimit,
+  createdAt: tenants.createdAt,
+};
+
+const tenantPage = prepared((db) =>
+  db
+    .select(summaryColumns)
+    .from(tenants)
+    .where(gt(tenants.id, sql.placeholder("afterId")))
+    .orderBy(asc(tenants.id))
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
+const tenantSummary = prepared((db) =>
+  db
+    .select(summaryColumns)
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder("id")))
+    .prepare(),
+);
+
+const toSummary = (row: Omit<TenantSummary, "vltDestination"> & { vltDestination: number }): TenantSummary => ({
+  ...row,
+  vltDestination: row.vltDestination === 1,
+});
+
+/** Tenants in id order after `afterId` (a keyset page: one range of the primary key), and the `afterId` of the next page. */
+export async function listTenants(db: Db, page: { afterId: number; limit: number }): Promise<{ tenants: TenantSummary[]; next: number | null }> {
+  const found = await tenantPage(db).all({ afterId: page.afterId, limit: page.limit + 1 });
+  const list = found.slice(0, page.limit).map(toSummary);
+  return { tenants: list, next: found.length > page.limit ? (list.at(-1)?.id ?? null) : null };
+}
+
+/** One tenant as `listTenants` shows it; not_found when there is none. */
+export async function getTenantSummary(db: Db, id: number): Promise<TenantSummary> {
+  const row = await tenantSummary(db).get({ id });
+  if (!row) throw new NotFound("tenant");
+  return toSummary(row);
+}
 
 /** The tenant that receives kiosk registrations now, as SQL (NULL when none). */
 const currentVltDestination = sql`(SELECT CAST(${settings.value} AS INTEGER) FROM ${settings} WHERE ${settings.key} = ${VLT_DESTINATION})`;

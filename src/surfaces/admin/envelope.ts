@@ -33,12 +33,13 @@ export const adminEnvelope: Envelope = {
 };
 
 /** The operator API's error responses, for route definitions. */
-export const adminErrors = (descriptions: Partial<Record<401 | 404 | 413 | 422 | 503, string>>) =>
+export const adminErrors = (descriptions: Partial<Record<401 | 403 | 404 | 413 | 422 | 503, string>>) =>
   errorResponses(AdminError, descriptions, (status) => errorExamples[status]);
 
 /** The operator API's error body of each status, for the documentation. */
 const errorExamples: Record<number, object> = {
   401: { code: "unauthenticated", message: "Unauthenticated" },
+  403: { code: "forbidden", message: "Missing or wrong CSRF token" },
   404: { code: "not_found", message: "Tenant not found" },
   413: { code: "payload_too_large", message: "Payload Too Large" },
   422: { code: "invalid", message: "Invalid input", errors: { name: ["Required."] } },

@@ -1,30 +1,46 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { type AuditActor, listAuditEntries } from "../../core/audit";
+import { listAuditEntries } from "../../core/audit";
 import { erasePersonalData, exportPersonalData } from "../../core/data-subject";
+import { customerEntries } from "../../core/ledger/entries";
 import { mergeCustomers } from "../../core/registry/merge";
+import { customerOverview } from "../../core/registry/overview";
+import { encodeSearchCursor, searchCustomers } from "../../core/registry/search";
 import { rebuildReportCounters } from "../../core/reports/rebuild";
-import { DEFAULT_ROTATION_GRACE_SECONDS, issueCredential, revokeCredential, rotateCredential } from "../../core/tenants/credentials";
-import { clearVltDestination, createTenant, setVltDestination, updateTenant } from "../../core/tenants/tenants";
+import { DEFAULT_ROTATION_GRACE_SECONDS, issueCredential, listCredentials, revokeCredential, rotateCredential } from "../../core/tenants/credentials";
+import { clearVltDestination, createTenant, getTenantSummary, listTenants, setVltDestination, updateTenant } from "../../core/tenants/tenants";
 import type { AppEnv } from "../../http/app-env";
-import { renderAuditEntry, renderCustomer, renderPersonalData, renderTenantSettings } from "./render";
+import { auditedAs } from "../../http/auth";
+import {
+  renderAuditEntry,
+  renderCredential,
+  renderCustomer,
+  renderEntry,
+  renderOverview,
+  renderPage,
+  renderPersonalData,
+  renderSearchHit,
+  renderTenantSummary,
+} from "./render";
 import type {
   clearVltDestinationRoute,
   createCredentialRoute,
   createTenantRoute,
+  customerOverviewRoute,
+  customerTransactionsRoute,
   eraseCustomerRoute,
   exportCustomerRoute,
+  getTenantRoute,
   listAuditRoute,
+  listCredentialsRoute,
+  listTenantsRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
   revokeCredentialRoute,
   rotateCredentialRoute,
+  searchCustomersRoute,
   setVltDestinationRoute,
   updateTenantRoute,
 } from "./routes";
-
-/** The operator and the request an action is recorded under in the audit log. */
-const auditedAs = (c: Context<AppEnv>): AuditActor => ({ actor: c.get("actor"), requestId: c.get("requestId") });
 
 export const createTenantHandler: RouteHandler<typeof createTenantRoute, AppEnv> = async (c) => {
   const tenant = await createTenant(c.get("db"), c.req.valid("json"), auditedAs(c));
@@ -62,8 +78,9 @@ export const mergeCustomersHandler: RouteHandler<typeof mergeCustomersRoute, App
 };
 
 export const updateTenantHandler: RouteHandler<typeof updateTenantRoute, AppEnv> = async (c) => {
-  const tenant = await updateTenant(c.get("db"), c.req.valid("param").id, c.req.valid("json"), auditedAs(c));
-  return c.json(renderTenantSettings(tenant), 200);
+  const { id } = c.req.valid("param");
+  await updateTenant(c.get("db"), id, c.req.valid("json"), auditedAs(c));
+  return c.json(renderTenantSummary(await getTenantSummary(c.get("db"), id)), 200);
 };
 
 export const rotateCredentialHandler: RouteHandler<typeof rotateCredentialRoute, AppEnv> = async (c) => {
@@ -77,19 +94,55 @@ export const rotateCredentialHandler: RouteHandler<typeof rotateCredentialRoute,
 
 export const listAuditHandler: RouteHandler<typeof listAuditRoute, AppEnv> = async (c) => {
   const { tenantId, cursor, limit } = c.req.valid("query");
-  const page = await listAuditEntries(c.get("db"), { tenantId, before: cursor, limit: limit ?? 50 });
-  return c.json({ data: page.entries.map(renderAuditEntry), next_cursor: page.next === null ? null : String(page.next) }, 200);
+  const page = await listAuditEntries(c.get("db"), { tenantId, before: cursor, limit });
+  return c.json(renderPage(page.entries, renderAuditEntry, page.next), 200);
 };
 
 export const exportCustomerHandler: RouteHandler<typeof exportCustomerRoute, AppEnv> = async (c) => {
-  const { id, customerId } = c.req.valid("param");
-  const data = await exportPersonalData(c.get("db"), id, customerId, auditedAs(c));
+  const { tenantId, customerId } = c.req.valid("param");
+  const data = await exportPersonalData(c.get("db"), tenantId, customerId, auditedAs(c));
   c.header("Cache-Control", "no-store");
-  return c.json(renderPersonalData(id, data), 200);
+  return c.json(renderPersonalData(tenantId, data), 200);
 };
 
 export const eraseCustomerHandler: RouteHandler<typeof eraseCustomerRoute, AppEnv> = async (c) => {
-  const { id, customerId } = c.req.valid("param");
-  const erased = await erasePersonalData(c.get("db"), c.get("locks"), id, customerId, auditedAs(c));
+  const { tenantId, customerId } = c.req.valid("param");
+  const erased = await erasePersonalData(c.get("db"), c.get("locks"), tenantId, customerId, auditedAs(c));
   return c.json({ customerId: erased.customerId, erasedAt: new Date(erased.erasedAt).toISOString(), erasedNow: erased.erasedNow }, 200);
+};
+
+/* Operator reads (the operator console's API). */
+
+export const listTenantsHandler: RouteHandler<typeof listTenantsRoute, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listTenants(c.get("db"), { afterId: cursor ?? 0, limit });
+  return c.json(renderPage(found.tenants, renderTenantSummary, found.next), 200);
+};
+
+export const getTenantHandler: RouteHandler<typeof getTenantRoute, AppEnv> = async (c) =>
+  c.json(renderTenantSummary(await getTenantSummary(c.get("db"), c.req.valid("param").id)), 200);
+
+export const listCredentialsHandler: RouteHandler<typeof listCredentialsRoute, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listCredentials(c.get("db"), c.req.valid("param").id, { beforeId: cursor ?? Number.MAX_SAFE_INTEGER, limit });
+  return c.json(renderPage(found.credentials, renderCredential, found.next), 200);
+};
+
+export const searchCustomersHandler: RouteHandler<typeof searchCustomersRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { q, cursor, limit } = c.req.valid("query");
+  const found = await searchCustomers(c.get("db"), id, { text: q, cursor, limit });
+  return c.json(renderPage(found.hits, renderSearchHit, found.next && encodeSearchCursor(found.next)), 200);
+};
+
+export const customerOverviewHandler: RouteHandler<typeof customerOverviewRoute, AppEnv> = async (c) => {
+  const { tenantId, customerId } = c.req.valid("param");
+  return c.json(renderOverview(await customerOverview(c.get("db"), tenantId, customerId)), 200);
+};
+
+export const customerTransactionsHandler: RouteHandler<typeof customerTransactionsRoute, AppEnv> = async (c) => {
+  const { tenantId, customerId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const found = await customerEntries(c.get("db"), tenantId, customerId, { beforeSeq: cursor ?? null, limit });
+  return c.json(renderPage(found.entries, renderEntry, found.next), 200);
 };

@@ -1,7 +1,22 @@
 import type { AuditRecord } from "../../core/audit";
 import type { PersonalData } from "../../core/data-subject";
-import type { Customer, CustomerRecord } from "../../core/registry/customers";
-import type { Tenant } from "../../core/tenants/tenants";
+import type { LedgerEntry } from "../../core/ledger/entries";
+import type { Customer, CustomerRecord, Identity } from "../../core/registry/customers";
+import type { CustomerOverview } from "../../core/registry/overview";
+import type { SearchHit } from "../../core/registry/search";
+import type { CredentialSummary } from "../../core/tenants/credentials";
+import type { TenantSummary } from "../../core/tenants/tenants";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+/** Hundredths as units (250.5 points). */
+const units = (hundredths: number) => hundredths / 100;
+
+/** The identity of a customer as the operator API lists it (kind, value, qualifier). */
+function identifierList(identity: Identity) {
+  return Object.entries(identity).flatMap(([kind, values]) => values.map((v) => ({ kind: kind as keyof Identity, ...v })));
+}
 
 /** A customer as the operator API shows it: profile and active keys, times in ISO 8601 UTC. */
 export function renderCustomer(customer: CustomerRecord) {
@@ -16,18 +31,10 @@ export function renderCustomer(customer: CustomerRecord) {
     phone: customer.phone,
     address: customer.address,
     birthDate: customer.birthDate,
-    identifiers: Object.entries(customer.identity).flatMap(([kind, values]) => values.map((v) => ({ kind: kind as keyof typeof customer.identity, ...v }))),
-    createdAt: new Date(customer.createdAt).toISOString(),
-    updatedAt: new Date(customer.updatedAt).toISOString(),
+    identifiers: identifierList(customer.identity),
+    createdAt: iso(customer.createdAt),
+    updatedAt: iso(customer.updatedAt),
   };
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-
-/** A tenant's settings as `PATCH /admin/tenants/{id}` answers them. */
-export function renderTenantSettings(tenant: Tenant) {
-  return { id: tenant.id, name: tenant.name, timezone: tenant.timezone, partnerRateLimit: tenant.partnerRateLimit };
 }
 
 /** One audit entry. */
@@ -83,7 +90,7 @@ function renderRecord(record: Customer) {
   };
 }
 
-/** The right-of-access document: every row about the person, times in ISO 8601 UTC, amounts in minor units. */
+/** The right-of-access document: every row about the person, times in ISO 8601 UTC, amounts in units. */
 export function renderPersonalData(tenantId: number, data: PersonalData) {
   const times = (row: Pick<PersonalData["identifiers"][number], "status" | "createdAt" | "statusChangedAt">) => ({
     status: row.status,
@@ -106,16 +113,16 @@ export function renderPersonalData(tenantId: number, data: PersonalData) {
       accounts: data.accounts.map((a) => ({
         id: a.id,
         unit: a.unit,
-        balance: a.balance,
-        earned: a.earned,
+        balance: units(a.balance),
+        earned: units(a.earned),
         createdAt: iso(a.createdAt),
         lots: data.lots
           .filter((l) => l.accountId === a.id)
           .map((l) => ({
             id: l.id,
-            amount: l.amount,
-            remaining: l.remaining,
-            expired: l.expired,
+            amount: units(l.amount),
+            remaining: units(l.remaining),
+            expired: units(l.expired),
             expiresAt: isoOrNull(l.expiresAt),
             setName: l.setName,
             createdAt: iso(l.createdAt),
@@ -126,7 +133,7 @@ export function renderPersonalData(tenantId: number, data: PersonalData) {
         customerId: t.customerId,
         unit: t.unit,
         direction: t.direction,
-        amount: t.amount,
+        amount: units(t.amount),
         type: t.type,
         title: t.title,
         partnerTitle: t.partnerTitle,
@@ -148,5 +155,95 @@ export function renderPersonalData(tenantId: number, data: PersonalData) {
       date: s.date,
       createdAt: iso(s.createdAt),
     })),
+  };
+}
+
+export function renderTenantSummary(tenant: TenantSummary) {
+  return { ...tenant, createdAt: iso(tenant.createdAt) };
+}
+
+export function renderCredential(credential: CredentialSummary) {
+  return {
+    client_id: credential.clientId,
+    kind: credential.kind,
+    name: credential.name,
+    createdAt: iso(credential.createdAt),
+    revokedAt: isoOrNull(credential.revokedAt),
+  };
+}
+
+export function renderSearchHit(hit: SearchHit) {
+  return {
+    id: hit.id,
+    status: hit.status,
+    mergedIntoId: hit.mergedIntoId,
+    channel: hit.channel,
+    name: hit.name,
+    surname: hit.surname,
+    identifiers: identifierList(hit.identity),
+    createdAt: iso(hit.createdAt),
+    matches: hit.matches,
+  };
+}
+
+export function renderEntry(entry: LedgerEntry) {
+  return { ...entry, createdAt: iso(entry.createdAt), amount: units(entry.amount) };
+}
+
+/** A keyset page: its items and the cursor of the next one. */
+export function renderPage<T, R>(items: readonly T[], render: (item: T) => R, next: string | number | null) {
+  return { data: items.map(render), nextCursor: next === null ? null : String(next) };
+}
+
+/** The customer 360, times in ISO 8601 UTC and amounts in units. */
+export function renderOverview(overview: CustomerOverview) {
+  const c = overview.customer;
+  const consent = (given: boolean | null, at: number | null) => ({ given, at: isoOrNull(at) });
+  let loyaltyData: unknown = null;
+  try {
+    loyaltyData = c.loyaltyData === null ? null : JSON.parse(c.loyaltyData);
+  } catch {
+    loyaltyData = c.loyaltyData;
+  }
+  return {
+    customer: {
+      id: c.id,
+      status: c.mergedIntoId !== null ? ("merged" as const) : c.active ? ("active" as const) : ("inactive" as const),
+      mergedIntoId: c.mergedIntoId,
+      channel: c.channel,
+      name: c.name,
+      paternalSurname: c.paternalSurname,
+      maternalSurname: c.maternalSurname,
+      lastName: c.lastName,
+      email: c.email,
+      phone: c.phone,
+      address: c.address,
+      birthDate: c.birthDate,
+      sex: c.sex,
+      ubigeo: c.ubigeo,
+      consents: {
+        whatsapp: consent(c.consentWhatsapp, c.consentWhatsappAt),
+        email: consent(c.consentEmail, c.consentEmailAt),
+        sms: consent(c.consentSms, c.consentSmsAt),
+      },
+      clients: { clientType: c.clientType, contactPerson: c.contactPerson },
+      parking: { unlimited: c.parkingUnlimited },
+      loyalty: { data: loyaltyData },
+      sales: { clientTypeId: c.salesClientTypeId, documentTypeId: c.salesDocumentTypeId },
+      createdAt: iso(c.createdAt),
+      updatedAt: iso(c.updatedAt),
+    },
+    identifiers: overview.identifiers.map((h) => ({ ...h, createdAt: iso(h.createdAt), statusChangedAt: iso(h.statusChangedAt) })),
+    absorbedIds: overview.absorbedIds,
+    accounts: overview.accounts.map((a) => ({ unit: a.unit, balance: units(a.balance), earned: units(a.earned) })),
+    lots: overview.lots.map((l) => ({
+      ...l,
+      amount: units(l.amount),
+      remaining: units(l.remaining),
+      createdAt: iso(l.createdAt),
+      expiresAt: isoOrNull(l.expiresAt),
+    })),
+    tier: overview.tier,
+    transactions: renderPage(overview.entries, renderEntry, overview.nextEntries),
   };
 }

@@ -8,27 +8,37 @@ import {
   ClientIdParam,
   CreateCredentialBody,
   CreateTenantBody,
+  CredentialPage,
+  Customer360,
   CustomerParams,
   ErasureResult,
   IdParam,
   IssuedCredential,
+  LedgerEntryPage,
   MergeBody,
   MergeParams,
+  PageQuery,
   PersonalDataExport,
   RebuildResult,
   RotateCredentialBody,
   RotatedCredential,
+  SearchPage,
+  SearchQuery,
   Tenant,
-  TenantSettings,
+  TenantPage,
+  TenantSummary,
   UpdateTenantBody,
   VltDestinationBody,
 } from "./schemas";
 
 const route = defineRoutes({
   tags: ["Admin (provisioning)"],
-  security: [{ adminToken: [] }],
+  security: [{ adminToken: [] }, { consoleSession: [] }],
   middleware: [adminAuth],
-  errors: adminErrors({ 401: "Missing or wrong admin token." }),
+  errors: adminErrors({
+    401: "Missing or wrong admin token (or console session).",
+    403: "A console session's state-changing request without its CSRF token (`X-CSRF-Token`), or from another site.",
+  }),
 });
 
 const bodyErrors = adminErrors({ 413: "Body larger than MAX_BODY_BYTES.", 422: "Invalid body; `errors` lists the fields." });
@@ -117,9 +127,30 @@ export const mergeCustomersRoute = route({
 });
 
 /*
- * Security and operations: tenant settings, secret rotation, the audit log and
- * data-subject requests.
+ * Operator reads (the operator console's API), tenant settings, secret rotation, the
+ * audit log and data-subject requests.
  */
+
+const readErrors = adminErrors({ 422: "Invalid query; `errors` lists the parameters." });
+
+export const listTenantsRoute = route({
+  method: "get",
+  path: "/admin/tenants",
+  summary: "List tenants",
+  description:
+    "Tenants in id order, with their active customer count and whether public kiosk (VLT) registrations land in them. " +
+    "Keyset pages: each reads only its own rows of the tenants table (and the one VLT setting).",
+  request: { query: PageQuery },
+  responses: { 200: { description: "A page of tenants.", ...jsonContent(TenantPage) }, ...readErrors },
+});
+
+export const getTenantRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}",
+  summary: "Read a tenant",
+  request: { params: IdParam },
+  responses: { 200: { description: "The tenant.", ...jsonContent(TenantSummary) }, ...adminErrors({ 404: "Unknown tenant." }), ...readErrors },
+});
 
 export const updateTenantRoute = route({
   method: "patch",
@@ -131,7 +162,7 @@ export const updateTenantRoute = route({
     "A new time zone applies to report days from now on; `POST /admin/tenants/{id}/reports/rebuild` recounts past days in it. Audited.",
   ].join(" "),
   request: { params: IdParam, body: jsonBody(UpdateTenantBody) },
-  responses: { 200: { description: "Changed.", ...jsonContent(TenantSettings) }, ...adminErrors({ 404: "Unknown tenant." }), ...bodyErrors },
+  responses: { 200: { description: "The tenant as it is now.", ...jsonContent(TenantSummary) }, ...adminErrors({ 404: "Unknown tenant." }), ...bodyErrors },
 });
 
 export const rotateCredentialRoute = route({
@@ -160,7 +191,7 @@ export const listAuditRoute = route({
   description: [
     "Every operator action — tenant create and update, credential create, rotate and revoke, VLT destination set and unset, merge, export,",
     "erase, report rebuild — and every partner change of its webhook endpoints is one append-only entry, written in the same atomic batch as",
-    "the action (an action never commits without its entry). Newest first, keyset-paginated: follow `next_cursor`; a page reads rows in",
+    "the action (an action never commits without its entry). Newest first, keyset-paginated: follow `nextCursor`; a page reads rows in",
     "proportion to its size. Entries carry ids, field names, non-personal values and counts: never secrets or personal data.",
   ].join(" "),
   request: { query: AuditQuery },
@@ -169,12 +200,12 @@ export const listAuditRoute = route({
 
 export const exportCustomerRoute = route({
   method: "get",
-  path: "/admin/tenants/{id}/customers/{customerId}/export",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}/export",
   summary: "Export everything ficha holds about a person (right of access)",
   description: [
     "One JSON document with every row about the person, from every surface: the customer's profile (and those of the duplicates merged into",
     "it: a merged id exports its survivor), identifiers with their history, RFID cards, vehicle tags, consents with their history, ledger",
-    "accounts with their lots, every ledger transaction, and sales. Amounts are integers in minor units (hundredths of points, cents), times ISO 8601 UTC.",
+    "accounts with their lots, every ledger transaction, and sales. Amounts are units (points or currency, up to two decimals), as everywhere in the operator API; times ISO 8601 UTC.",
     "Deactivated and erased customers export too (an erased one shows what was kept). Another tenant's customer is 404. Audited.",
   ].join(" "),
   request: { params: CustomerParams },
@@ -186,7 +217,7 @@ export const exportCustomerRoute = route({
 
 export const eraseCustomerRoute = route({
   method: "post",
-  path: "/admin/tenants/{id}/customers/{customerId}/erase",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}/erase",
   summary: "Erase a person's data (right to erasure)",
   description: [
     "In one atomic batch, for the customer and every duplicate merged into it: the profile fields and consents are cleared and the consent",
@@ -201,5 +232,71 @@ export const eraseCustomerRoute = route({
   responses: {
     200: { description: "Erased.", ...jsonContent(ErasureResult) },
     ...adminErrors({ 404: "Unknown tenant or customer in this tenant.", 422: "Invalid id." }),
+  },
+});
+
+export const listCredentialsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}/credentials",
+  summary: "List a tenant's credentials",
+  description: "Newest first, revoked ones included (with the time they were revoked). Never a secret or its hash: a secret is shown once, when issued.",
+  request: { params: IdParam, query: PageQuery },
+  responses: {
+    200: { description: "A page of credentials.", ...jsonContent(CredentialPage) },
+    ...adminErrors({ 404: "Unknown tenant." }),
+    ...readErrors,
+  },
+});
+
+export const searchCustomersRoute = route({
+  method: "get",
+  path: "/admin/tenants/{id}/customers",
+  summary: "Search a tenant's customers",
+  description: [
+    "One text, matched against every key of the registry: a document number (any type), a VLT code, a client code, a parking `refId`,",
+    "a loyalty `externalId`, an RFID card UID, a vehicle tag code or plate (cards, tags and plates as upper case, trimmed), whatever the",
+    "key's status (a replaced card still finds its player: `matches` says which key matched and its status), a customer id, and the",
+    "beginning of the name or of the surname (`apellidoPaterno`, else the parking `lastname`; ASCII letters case-insensitively).",
+    "Inactive and merged customers are found too (`status`).",
+    "\n\nOrder: exact key matches by id, then name matches by name, then surname matches by surname; each customer once. Keyset pages:",
+    "every statement seeks straight to the cursor through an index and reads at most `limit + 1` rows (an exact value is read whole: all",
+    "the holders of one document), so a page reads rows in proportion to its size, however large the registry. Without `q`: the newest",
+    "active customers. Another tenant's customers never match.",
+  ].join(" "),
+  request: { params: IdParam, query: SearchQuery },
+  responses: { 200: { description: "A page of customers.", ...jsonContent(SearchPage) }, ...adminErrors({ 404: "Unknown tenant." }), ...readErrors },
+});
+
+export const customerOverviewRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}",
+  summary: "The customer 360",
+  description: [
+    "Everything the registry holds about one customer, in one D1 round trip: the profile with every surface's fields (consents, the",
+    "clients surface's type and contact, the parking flag, the loyalty `data` block, the sales catalogue ids), every identifier it holds or",
+    "held with its status and when it changed (cards and tags: active, replaced, cancelled), the customers merged into it, its ledger",
+    "accounts (balance and lifetime earned per unit), open lots first-expiring-first, its tier and its 10 latest transactions",
+    "(`transactions.nextCursor` continues at `/transactions`). Any customer of the tenant, active or not: an absorbed one shows",
+    "`status: merged` and `mergedIntoId` (ids are not followed here, so an operator sees what happened).",
+  ].join(" "),
+  request: { params: CustomerParams },
+  responses: {
+    200: { description: "The customer 360.", ...jsonContent(Customer360) },
+    ...adminErrors({ 404: "No such customer in this tenant (another tenant's included)." }),
+  },
+});
+
+export const customerTransactionsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/customers/{customerId}/transactions",
+  summary: "A customer's ledger history",
+  description:
+    "Newest first, in pages of the customer's transaction numbers (`seq`): each page is one index range. Reversals are linked both ways " +
+    "(`reversesId` on the reversal, `reversedById` on what it reversed); a transfer's halves name each other (`counterpartId`).",
+  request: { params: CustomerParams, query: PageQuery },
+  responses: {
+    200: { description: "A page of transactions.", ...jsonContent(LedgerEntryPage) },
+    ...adminErrors({ 404: "No such customer in this tenant (another tenant's included)." }),
+    ...readErrors,
   },
 });

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { auditActions } from "../../core/audit";
-import { ledgerDirections, ledgerUnits } from "../../core/data-subject";
+import { channels, ledgerCategories, ledgerDirections, ledgerUnits } from "../../core/ledger/entries";
 import { identifierKinds, identifierStatuses } from "../../core/registry/identifiers";
+import { decodeSearchCursor } from "../../core/registry/search";
 import { saleKinds } from "../../core/sales";
 import { credentialKinds, DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from "../../core/tenants/credentials";
 
@@ -108,9 +109,61 @@ export const RebuildResult = z
   .openapi("ReportRebuildResult");
 
 /*
- * Security and operations: tenant settings, secret rotation, the audit log and
- * data-subject requests.
+ * Operator reads (the console's API), tenant settings, secret rotation, the audit log and
+ * data-subject requests. Lists are keyset pages `{data, nextCursor}`: pass
+ * `nextCursor` back as `cursor` for the next page; null means this was the last. Times
+ * are ISO 8601 UTC; amounts are units (points or currency) with up to two decimals.
  */
+
+const cursorParam = (description: string) =>
+  z
+    .string()
+    .max(600)
+    .optional()
+    .openapi({ description: `${description} Pass the previous page's \`nextCursor\`.` });
+
+const limitParam = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(fallback)
+    .openapi({ type: "integer", description: `Items per page, 1-100 (default ${fallback}).`, example: fallback });
+
+/** A numeric keyset cursor (an id or a transaction number). */
+const numericCursor = cursorParam("Where the page starts.").pipe(
+  z
+    .string()
+    .regex(/^\d{1,15}$/, "Must be a cursor this API returned.")
+    .transform(Number)
+    .optional(),
+);
+
+export const PageQuery = z.object({ cursor: numericCursor, limit: limitParam(50) });
+
+export const CustomerParams = z.object({ tenantId: numericParam("tenantId"), customerId: numericParam("customerId") });
+
+const page = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().openapi({ description: "The `cursor` of the next page; null on the last page." }),
+    })
+    .openapi(name);
+
+export const TenantSummary = Tenant.extend({
+  activeCustomers: z.number().int().openapi({ description: "Active customers (a counter kept with every write)." }),
+  vltDestination: z.boolean().openapi({ description: "Whether public kiosk (VLT) registrations land in this tenant." }),
+  partnerRateLimit: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "Requests per minute per partner credential; null: the deployment's PARTNER_RATE_LIMIT applies.", example: 600 }),
+  createdAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+}).openapi("TenantSummary");
+
+export const TenantPage = page(TenantSummary, "TenantPage");
 
 export const UpdateTenantBody = z
   .object({
@@ -123,10 +176,6 @@ export const UpdateTenantBody = z
     }),
   })
   .openapi("UpdateTenant");
-
-export const TenantSettings = Tenant.extend({
-  partnerRateLimit: z.number().int().nullable().openapi({ description: "Null: the deployment's PARTNER_RATE_LIMIT applies.", example: 600 }),
-}).openapi("TenantSettings");
 
 export const RotateCredentialBody = z
   .object({
@@ -153,19 +202,12 @@ export const RotatedCredential = z
   })
   .openapi("RotatedCredential");
 
-const PAGE_LIMIT = "Must be an integer from 1 to 100.";
-
 export const AuditQuery = z.object({
   tenantId: digits("Must be a positive integer.")
     .optional()
     .openapi({ param: { name: "tenantId", in: "query" }, description: "Only the entries about this tenant." }),
-  cursor: digits("Must be a cursor returned as next_cursor.")
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "The `next_cursor` of the previous page." }),
-  limit: digits(PAGE_LIMIT, 3)
-    .pipe(z.number().int().min(1, PAGE_LIMIT).max(100, PAGE_LIMIT))
-    .optional()
-    .openapi({ param: { name: "limit", in: "query" }, description: "Entries per page, 1-100 (default 50)." }),
+  cursor: numericCursor,
+  limit: limitParam(50),
 });
 
 const AuditEntry = z
@@ -185,14 +227,7 @@ const AuditEntry = z
   })
   .openapi("AuditEntry");
 
-export const AuditPage = z
-  .object({
-    data: z.array(AuditEntry).openapi({ description: "Newest first." }),
-    next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
-  })
-  .openapi("AuditPage");
-
-export const CustomerParams = z.object({ id: numericParam("id", "The tenant."), customerId: numericParam("customerId") });
+export const AuditPage = page(AuditEntry, "AuditPage");
 
 const Consent = z.object({ granted: z.boolean().nullable(), at: z.string().nullable() });
 
@@ -227,15 +262,15 @@ export const PersonalDataExport = z
         z.object({
           id: z.number().int(),
           unit: z.enum(ledgerUnits),
-          balance: z.number().int().openapi({ description: "Hundredths." }),
-          earned: z.number().int().openapi({ description: "Lifetime points earned (the tier measure), hundredths." }),
+          balance: z.number(),
+          earned: z.number().openapi({ description: "Lifetime points earned (the tier measure)." }),
           createdAt: z.string(),
           lots: z.array(
             z.object({
               id: z.number().int(),
-              amount: z.number().int(),
-              remaining: z.number().int(),
-              expired: z.number().int(),
+              amount: z.number(),
+              remaining: z.number(),
+              expired: z.number(),
               expiresAt: z.string().nullable(),
               setName: z.string(),
               createdAt: z.string(),
@@ -250,7 +285,7 @@ export const PersonalDataExport = z
             customerId: z.number().int(),
             unit: z.enum(ledgerUnits),
             direction: z.enum(ledgerDirections),
-            amount: z.number().int().openapi({ description: "Hundredths." }),
+            amount: z.number(),
             type: z.string(),
             title: z.string(),
             partnerTitle: z.string().nullable(),
@@ -270,7 +305,7 @@ export const PersonalDataExport = z
         id: z.number().int(),
         customerId: z.number().int(),
         apartment: z.string(),
-        amount: z.number().int().openapi({ description: "Cents." }),
+        amount: z.number(),
         kind: z.enum(saleKinds),
         date: z.string(),
         createdAt: z.string(),
@@ -286,3 +321,135 @@ export const ErasureResult = z
     erasedNow: z.boolean().openapi({ description: "False when the person had been erased already." }),
   })
   .openapi("ErasureResult");
+
+export const CredentialSummary = z
+  .object({
+    client_id: z.number().int().openapi({ example: 1 }),
+    kind: z.enum(credentialKinds),
+    name: z.string().nullable(),
+    createdAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+    revokedAt: z.string().nullable().openapi({ description: "ISO 8601 UTC; null while live." }),
+  })
+  .openapi("CredentialSummary");
+
+export const CredentialPage = page(CredentialSummary, "CredentialPage");
+
+export const SearchQuery = z.object({
+  q: z.string().trim().max(200).optional().openapi({
+    description: "Any key of a customer, its id, or the beginning of its name or surname. Empty: the newest active customers.",
+    example: "A0C2BBCA",
+  }),
+  cursor: cursorParam("Where the page starts.")
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const cursor = decodeSearchCursor(text);
+      if (!cursor) ctx.addIssue({ code: "custom", message: "Must be a cursor this API returned." });
+      return cursor ?? undefined;
+    })
+    .openapi({ type: "string" }),
+  limit: limitParam(20),
+});
+
+const Match = z
+  .object({
+    field: z
+      .enum([...identifierKinds, "plate", "id", "name", "surname"])
+      .openapi({ description: "What matched: an identifier kind, a tag's plate, the id, the name or the surname." }),
+    value: z.string(),
+    status: z.enum(identifierStatuses).nullable().openapi({ description: "The matching identifier's status." }),
+  })
+  .openapi("SearchMatch");
+
+const customerStatus = z.enum(["active", "inactive", "merged"]).openapi({ description: "`merged`: absorbed into `mergedIntoId`." });
+
+export const SearchHit = z
+  .object({
+    id: z.number().int(),
+    status: customerStatus,
+    mergedIntoId: z.number().int().nullable(),
+    channel: z.enum(channels),
+    name: z.string().nullable(),
+    surname: z.string().nullable(),
+    identifiers: z.array(Identifier).openapi({ description: "Active keys other than cards and tags." }),
+    createdAt: z.string(),
+    matches: z.array(Match),
+  })
+  .openapi("CustomerSearchHit");
+
+export const SearchPage = page(SearchHit, "CustomerSearchPage");
+
+const HeldIdentifier = z
+  .object({
+    kind: z.enum(identifierKinds),
+    value: z.string(),
+    qualifier: z.string().nullable().openapi({ description: "A document's type, a vehicle tag's plate." }),
+    status: z.enum(identifierStatuses),
+    primary: z.boolean().openapi({ description: "Holds the value exclusively (a shared document: its primary holder)." }),
+    createdAt: z.string(),
+    statusChangedAt: z.string(),
+  })
+  .openapi("HeldIdentifier");
+
+export const LedgerEntry = z
+  .object({
+    id: z.number().int(),
+    seq: z.number().int().openapi({ description: "The customer's transaction number (1 = its first)." }),
+    createdAt: z.string(),
+    unit: z.enum(ledgerUnits),
+    direction: z.enum(ledgerDirections),
+    amount: z.number(),
+    type: z.string().openapi({ example: "POINTS COUPON" }),
+    category: z.enum(ledgerCategories),
+    title: z.string(),
+    partnerTitle: z.string().nullable(),
+    description: z.string().nullable(),
+    code: z.string().nullable(),
+    externalId: z.string().nullable(),
+    store: z.object({ externalId: z.string(), name: z.string().nullable() }).nullable(),
+    channel: z.enum(channels).nullable(),
+    reversesId: z.number().int().nullable().openapi({ description: "The entry this one reverses." }),
+    reversedById: z.number().int().nullable().openapi({ description: "The entry that reversed this one." }),
+    counterpartId: z.number().int().nullable().openapi({ description: "The other half of a transfer." }),
+  })
+  .openapi("LedgerEntry");
+
+export const LedgerEntryPage = page(LedgerEntry, "LedgerEntryPage");
+
+export const Customer360 = z
+  .object({
+    customer: AdminCustomer.omit({ identifiers: true }).extend({
+      status: customerStatus,
+      mergedIntoId: z.number().int().nullable(),
+      sex: z.number().int().nullable(),
+      ubigeo: z.string().nullable(),
+      consents: z.object({
+        whatsapp: z.object({ given: z.boolean().nullable(), at: z.string().nullable() }),
+        email: z.object({ given: z.boolean().nullable(), at: z.string().nullable() }),
+        sms: z.object({ given: z.boolean().nullable(), at: z.string().nullable() }),
+      }),
+      clients: z.object({ clientType: z.string().nullable(), contactPerson: z.string().nullable() }),
+      parking: z.object({ unlimited: z.boolean().nullable() }),
+      loyalty: z.object({ data: z.unknown().openapi({ description: "The partner's `data` block as stored." }) }),
+      sales: z.object({ clientTypeId: z.number().int().nullable(), documentTypeId: z.number().int().nullable() }),
+    }),
+    identifiers: z.array(HeldIdentifier).openapi({ description: "Every key the customer holds or held, cards and tags included, by kind then age." }),
+    absorbedIds: z.array(z.number().int()).openapi({ description: "Customers merged into this one." }),
+    accounts: z.array(z.object({ unit: z.enum(ledgerUnits), balance: z.number(), earned: z.number() })),
+    lots: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          transactionId: z.number().int(),
+          unit: z.enum(ledgerUnits),
+          amount: z.number(),
+          remaining: z.number(),
+          createdAt: z.string(),
+          expiresAt: z.string().nullable(),
+          setName: z.string(),
+        }),
+      )
+      .openapi({ description: "Open lots (something remaining), first-expiring-first." }),
+    tier: z.object({ id: z.number().int(), name: z.string(), description: z.string() }).nullable(),
+    transactions: LedgerEntryPage,
+  })
+  .openapi("Customer360");

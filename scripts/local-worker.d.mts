@@ -1,0 +1,5 @@
+// Types of local-worker.mjs, for the Node-side tests that import it.
+import type { Miniflare } from "miniflare";
+
+export declare const ADMIN_TOKEN: string;
+export declare function startLocalWorker(): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>> }>;
