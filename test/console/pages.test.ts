@@ -55,6 +55,18 @@ describe("POST /console/tenants/{id}", () => {
     expect(rebuilt.location).toBe(`/console/tenants/${id}?done=rebuilt-0`);
   });
 
+  it("writes every console action to the audit log under the session's actor", async () => {
+    const id = await consoleTenant("Auditada", "UTC");
+    await submit(session, `/console/tenants/${id}`, { name: "Auditada", timezone: "America/Lima" });
+    await submit(session, `/console/tenants/${id}/reports/rebuild`);
+    const log = await admin("GET", `/admin/audit?tenantId=${id}`);
+    expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(["reports.rebuilt", "tenant.updated", "tenant.created"]);
+    const actors = new Set(log.body.data.map((e: { actor: string }) => e.actor));
+    expect(actors.size).toBe(1);
+    // The admin token's fingerprint, then which console session.
+    expect([...actors][0]).toMatch(/^admin:[0-9a-f]{16}\/console:[0-9a-f]{8}$/);
+  });
+
   it("does not unset the destination from another tenant's page", async () => {
     const destination = await consoleTenant("Destino");
     const other = await consoleTenant("Otra");
