@@ -1,5 +1,7 @@
 import { createApp } from "./app";
+import type { WebhookMessage } from "./core/webhooks/delivery";
 import { runScheduledJobs } from "./jobs";
+import { consumeWebhooks } from "./queue";
 
 export { CardLock } from "./durable/card-lock";
 export { RateLimiter } from "./durable/rate-limiter";
@@ -11,4 +13,5 @@ export default {
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env>;
+  queue: consumeWebhooks,
+} satisfies ExportedHandler<Env, WebhookMessage>;

@@ -1,11 +1,13 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { customers, identifiers, ledgerAccounts, ledgerLots, ledgerTransactions, sales } from "../../db/schema";
 import { col } from "../../db/sql";
 import { type LockOpener, rfidLockName } from "../cards/locks";
 import { NotFound, RuleViolation } from "../errors";
-import { type CustomerRecord, getCustomer, type Profile } from "./customers";
+import { customerMerged, tierChangedByMerge } from "../events/payloads";
+import { type CustomerRecord, getCustomer } from "./customers";
+import { profileColumns } from "./profile";
 
 /**
  * Merging a duplicate into its survivor: one customer left where two surfaces (or two
@@ -21,12 +23,6 @@ import { type CustomerRecord, getCustomer, type Profile } from "./customers";
  * replaces them all). A document both hold stays once: the absorbed one's row when it was
  * the document's primary holder, else the survivor's.
  */
-
-/** Profile columns a merge fills on the survivor from the absorbed customer where the survivor has none. */
-const mergedProfile = (Object.keys(getTableColumns(customers)) as (keyof typeof customers.$inferSelect)[]).filter(
-  (key): key is keyof Profile & keyof typeof customers.$inferSelect =>
-    !["id", "tenantId", "active", "mergedIntoId", "channel", "createdAt", "updatedAt"].includes(key),
-);
 
 export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number, survivorId: number, absorbedId: number): Promise<CustomerRecord> {
   if (survivorId === absorbedId) throw new RuleViolation("self_merge");
@@ -74,7 +70,7 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
       RETURNING ${col(c.id)}`),
     rows(sql`UPDATE ${c} SET ${col(c.mergedIntoId)} = ${S} WHERE ${c.mergedIntoId} = ${A} AND ${c.tenantId} = ${tenantId} AND ${merged}`),
     rows(sql`UPDATE ${c} SET ${sql.join(
-      mergedProfile.map((key) => sql`${col(c[key])} = coalesce(${c[key]}, ${src}.${col(c[key])})`),
+      profileColumns.map((key) => sql`${col(c[key])} = coalesce(${c[key]}, ${src}.${col(c[key])})`),
       sql`, `,
     )}, ${col(c.updatedAt)} = ${now}
       FROM (SELECT * FROM ${c} WHERE ${c.id} = ${A}) AS ${src} WHERE ${c.id} = ${S} AND ${merged}`),
@@ -85,6 +81,8 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
       WHERE ${i.customerId} = ${A} AND ${i.status} = 'active' AND ${i.exclusive} IS NULL AND ${sameValue(S, false)} AND ${merged}`),
     rows(sql`UPDATE ${i} SET ${col(i.customerId)} = ${S} WHERE ${i.customerId} = ${A} AND ${merged}`),
     rows(sql`UPDATE ${sales} SET ${col(sales.customerId)} = ${S} WHERE ${sales.customerId} = ${A} AND ${sales.tenantId} = ${tenantId} AND ${merged}`),
+    // Before the accounts move: the tier the survivor had and the one the summed points reach.
+    tierChangedByMerge(tenantId, S, A, merged, now),
     // Accounts of units the survivor lacks move whole; the others are summed into the survivor's, lots and entries following.
     rows(sql`UPDATE ${a} SET ${col(a.customerId)} = ${S}, ${col(a.updatedAt)} = ${now}
       WHERE ${a.customerId} = ${A} AND ${a.unit} NOT IN (SELECT ${other}.${col(a.unit)} FROM ${a} AS ${other} WHERE ${other}.${col(a.customerId)} = ${S}) AND ${merged}`),
@@ -101,6 +99,7 @@ export async function mergeCustomers(db: Db, locks: LockOpener, tenantId: number
         FROM ${t} WHERE ${t.customerId} IN (${S}, ${A})) AS ${renumbered}
       WHERE ${t.id} = ${renumbered}.${sql.identifier("id")} AND ${merged}`),
     rows(sql`UPDATE ${t} SET ${col(t.customerSeq)} = -${t.customerSeq} WHERE ${t.customerId} = ${S} AND ${t.customerSeq} < 0 AND ${merged}`),
+    customerMerged(tenantId, S, A, merged, now),
   ]);
   if (done.length === 0) throw new NotFound("customer");
 
