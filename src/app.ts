@@ -5,12 +5,14 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/app-env";
 import { docs } from "./http/docs";
 import { observe } from "./http/observe";
+import { announceCommittedEvents } from "./http/outbox";
 import { adminSurface } from "./surfaces/admin";
 import { clientsSurface } from "./surfaces/clients";
 import { kioskSurface } from "./surfaces/kiosk";
 import { loyaltySurface } from "./surfaces/loyalty";
 import { parkingSurface } from "./surfaces/parking";
 import { salesSurface } from "./surfaces/sales";
+import { v1Surface } from "./surfaces/v1";
 
 /**
  * The Worker's one app. Cross-cutting middleware first, then the surfaces, each mounted
@@ -22,6 +24,7 @@ export function createApp() {
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(observe);
+  app.use(announceCommittedEvents);
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     cors({
@@ -44,6 +47,7 @@ export function createApp() {
   app.route("/", loyaltySurface);
   app.route("/", salesSurface);
   app.route("/", adminSurface);
+  app.route("/", v1Surface);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/", docs);
