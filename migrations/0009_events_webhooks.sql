@@ -55,6 +55,7 @@ CREATE TABLE `webhook_endpoints` (
 	`status` text DEFAULT 'enabled' NOT NULL,
 	`disabled_reason` text,
 	`failing_since` integer,
+	`start_seq` integer NOT NULL,
 	`dispatched_seq` integer NOT NULL,
 	`created_at` integer NOT NULL,
 	`status_changed_at` integer NOT NULL,

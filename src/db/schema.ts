@@ -568,6 +568,8 @@ export const webhookEndpoints = sqliteTable(
     disabledReason: text("disabled_reason", { enum: webhookDisabledReasons }),
     /** Start of the current run of failed attempts (null after a success). */
     failingSince: integer("failing_since"),
+    /** It receives the tenant's events numbered after this one (its latest when the endpoint was created). */
+    startSeq: integer("start_seq").notNull(),
     /** The tenant's events up to this `seq` have been fanned out to this endpoint. */
     dispatchedSeq: integer("dispatched_seq").notNull(),
     createdAt: integer("created_at").notNull(),
@@ -620,7 +622,7 @@ export const webhookAttempts = sqliteTable(
     attempt: integer("attempt").notNull(),
     /** The receiver's HTTP status; null when none came (timeout, network error, or no request made). */
     statusCode: integer("status_code"),
-    /** Why an attempt without a status failed ("timeout", "network", "endpoint_disabled" …). */
+    /** Why an attempt without a status failed: "timeout", "network", or (no request made) "endpoint_disabled", "consumer_failed". */
     error: text("error"),
     durationMs: integer("duration_ms").notNull(),
     attemptedAt: integer("attempted_at").notNull(),

@@ -16,7 +16,8 @@ import { appendEvent } from "./outbox";
  * codes, parking refIds, loyalty externalIds) and what changed. Never a secret, and never
  * an RFID card's UID: no partner API returns one, so a card is its id and last four
  * characters. Vehicle tag codes and plates are in clear, as the parking surface lists them.
- * Amounts are integers in minor units (hundredths), times ISO 8601 UTC.
+ * Ledger amounts are integers in hundredths (as the ledger stores them), a sale's amount
+ * as the sales surface stores `monto`, times ISO 8601 UTC.
  */
 
 const c = customers;

@@ -50,8 +50,8 @@ const e = events;
 
 /** Events fanned out per endpoint per dispatch batch. */
 const DISPATCH_PAGE = 100;
-/** How long an attempt holds its delivery: the timeout and a margin for recording the result. */
-const LEASE_MARGIN_MS = 20_000;
+/** How long an attempt holds its delivery: the timeout and a margin for recording the result (after a crash, a retry waits this out). */
+const LEASE_MARGIN_MS = 5_000;
 /** A delivery this far past its time with no consumer holding it has lost its message. */
 const OVERDUE_MS = 120_000;
 /** The longest delay a queue message may carry. */
@@ -293,15 +293,25 @@ async function recordAttempt(
 
 /**
  * A message the queue gave up on (its consumer kept failing): the delivery is
- * dead-lettered, visible and redeliverable. A `dispatch` needs nothing: its events still
- * wait in the outbox, and the sweep announces them again.
+ * dead-lettered, with an attempt row saying so (`consumer_failed`, no request made), so
+ * it is listed and can be redelivered. A `dispatch` needs nothing: its events still wait
+ * in the outbox, and the sweep announces them again.
  */
 export async function deadLetter(db: Db, message: WebhookMessage): Promise<void> {
   if (message.kind !== "deliver") return;
-  await runBatch(db, [
-    rows(sql`UPDATE ${d} SET ${col(d.status)} = 'dead', ${col(d.nextAttemptAt)} = NULL, ${col(d.leaseUntil)} = NULL, ${col(d.updatedAt)} = ${Date.now()}
-      WHERE ${d.id} = ${message.deliveryId} AND ${d.status} IN ('pending', 'retrying') AND ${d.attempts} = ${message.attempt - 1}`),
+  const now = Date.now();
+  const at = webhookAttempts;
+  const [dead] = await runBatch(db, [
+    rows<{ id: number }>(sql`UPDATE ${d} SET ${col(d.status)} = 'dead', ${col(d.attempts)} = ${message.attempt}, ${col(d.nextAttemptAt)} = NULL,
+        ${col(d.leaseUntil)} = NULL, ${col(d.updatedAt)} = ${now}
+      WHERE ${d.id} = ${message.deliveryId} AND ${d.status} IN ('pending', 'retrying') AND ${d.attempts} = ${message.attempt - 1}
+      RETURNING ${col(d.id)} AS "id"`),
+    rows(sql`INSERT INTO ${at} (${columns(at.tenantId, at.deliveryId, at.endpointId, at.eventSeq, at.eventType, at.attempt, at.error, at.durationMs, at.attemptedAt, at.outcome)})
+      SELECT ${d.tenantId}, ${d.id}, ${d.endpointId}, ${e.seq}, ${e.type}, ${message.attempt}, 'consumer_failed', 0, ${now}, 'dead'
+      FROM ${d} JOIN ${e} ON ${e.id} = ${d.eventId}
+      WHERE ${d.id} = ${message.deliveryId} AND ${d.status} = 'dead' AND ${d.updatedAt} = ${now}`),
   ]);
+  if (dead.length > 0) console.error(JSON.stringify({ level: "warn", msg: "webhook delivery dead-lettered by the queue", deliveryId: message.deliveryId }));
 }
 
 /**
@@ -331,7 +341,8 @@ export async function sweep(db: Db, queue: WebhookQueue, now: number, limit = 50
 
 /**
  * A fresh delivery of one of the tenant's events to each of its endpoints (the enabled
- * ones that receive its type and existed when it was written), enqueued at once.
+ * ones that receive its type and have been handed it: created before it, and past it
+ * in their fan-out), enqueued at once.
  * not_found for an unknown, pruned or another tenant's event.
  */
 export async function redeliver(db: Db, queue: WebhookQueue, tenantId: number, id: string): Promise<{ eventId: string; endpointIds: number[] }> {
@@ -346,7 +357,8 @@ export async function redeliver(db: Db, queue: WebhookQueue, tenantId: number, i
     }>(sql`INSERT INTO ${d} (${columns(d.tenantId, d.endpointId, d.eventId, d.status, d.attempts, d.nextAttemptAt, d.createdAt, d.updatedAt)})
       SELECT ${tenantId}, ${w.id}, ${e.id}, 'pending', 0, ${now}, ${now}, ${now}
       FROM ${e} JOIN ${w} ON ${w.tenantId} = ${e.tenantId}
-      WHERE ${e.tenantId} = ${tenantId} AND ${e.seq} = ${ref.seq} AND ${w.status} = 'enabled' AND ${w.dispatchedSeq} >= ${e.seq} AND ${subscribed(e.type)}
+      WHERE ${e.tenantId} = ${tenantId} AND ${e.seq} = ${ref.seq} AND ${w.status} = 'enabled' AND ${e.seq} > ${w.startSeq} AND ${e.seq} <= ${w.dispatchedSeq}
+        AND ${subscribed(e.type)}
       ORDER BY ${w.id}
       RETURNING ${col(d.id)} AS "id", ${col(d.endpointId)} AS "endpointId"`),
   ]);

@@ -73,10 +73,10 @@ export async function createEndpoint(
   const now = Date.now();
   const types = input.eventTypes === null ? null : JSON.stringify([...new Set(input.eventTypes)]);
   const held = sql`(SELECT count(*) FROM ${w} WHERE ${live(tenantId)})`;
+  const latest = sql`(SELECT coalesce(max(${events.seq}), 0) FROM ${events} WHERE ${events.tenantId} = ${tenantId})`;
   const [inserted] = await runBatch(db, [
-    rows<WebhookEndpoint>(sql`INSERT INTO ${w} (${columns(w.tenantId, w.url, w.eventTypes, w.secret, w.status, w.dispatchedSeq, w.createdAt, w.statusChangedAt)})
-      SELECT ${tenantId}, ${url}, ${types}, ${sealed}, 'enabled',
-        (SELECT coalesce(max(${events.seq}), 0) FROM ${events} WHERE ${events.tenantId} = ${tenantId}), ${now}, ${now}
+    rows<WebhookEndpoint>(sql`INSERT INTO ${w} (${columns(w.tenantId, w.url, w.eventTypes, w.secret, w.status, w.startSeq, w.dispatchedSeq, w.createdAt, w.statusChangedAt)})
+      SELECT ${tenantId}, ${url}, ${types}, ${sealed}, 'enabled', ${latest}, ${latest}, ${now}, ${now}
       WHERE ${held} < ${MAX_ENDPOINTS_PER_TENANT}
       RETURNING ${col(w.id)} AS "id"`),
   ]);

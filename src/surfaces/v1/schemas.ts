@@ -138,10 +138,10 @@ export const Attempt = z
     event_type: EventType,
     attempt: z.number().int().openapi({ description: "1 for the first attempt of the delivery.", example: 1 }),
     status_code: z.number().int().nullable().openapi({ description: "The receiver's HTTP status; null when none came.", example: 503 }),
-    error: z
-      .string()
-      .nullable()
-      .openapi({ description: "Without a status: `timeout`, `network`, or `endpoint_disabled` (no request was made).", example: null }),
+    error: z.string().nullable().openapi({
+      description: "Without a status: `timeout` or `network`; `endpoint_disabled` or `consumer_failed` (dead-lettered without a request).",
+      example: null,
+    }),
     duration_ms: z.number().int(),
     attempted_at: isoTime("When the attempt was made"),
     outcome: z.enum(["succeeded", "retrying", "dead"]).openapi({ description: "`dead`: dead-lettered; `POST /v1/events/{id}/redeliver` delivers it afresh." }),
