@@ -13,10 +13,14 @@ const portArg = args.findIndex((a) => a === "--port" || a.startsWith("--port="))
 const port = portArg < 0 ? "8787" : args[portArg].includes("=") ? args[portArg].split("=")[1] : args[portArg + 1];
 const base = `http://localhost:${port}`;
 
+const secret = () => randomBytes(32).toString("base64url");
 if (!existsSync(".dev.vars")) {
-  const secret = () => randomBytes(32).toString("base64url");
-  writeFileSync(".dev.vars", `ADMIN_TOKEN=${secret()}\nJWT_SECRET=${secret()}\n`);
-  console.log("Created .dev.vars with random ADMIN_TOKEN and JWT_SECRET.");
+  writeFileSync(".dev.vars", `ADMIN_TOKEN=${secret()}\nJWT_SECRET=${secret()}\nWEBHOOK_SECRET_KEY=${secret()}\n`);
+  console.log("Created .dev.vars with random ADMIN_TOKEN, JWT_SECRET and WEBHOOK_SECRET_KEY.");
+} else if (!/^WEBHOOK_SECRET_KEY=/m.test(readFileSync(".dev.vars", "utf8"))) {
+  // .dev.vars from before webhooks: the key webhook signing secrets are encrypted with.
+  writeFileSync(".dev.vars", `${readFileSync(".dev.vars", "utf8").replace(/\n?$/, "\n")}WEBHOOK_SECRET_KEY=${secret()}\n`);
+  console.log("Added a random WEBHOOK_SECRET_KEY to .dev.vars.");
 }
 const vars = Object.fromEntries(
   readFileSync(".dev.vars", "utf8")

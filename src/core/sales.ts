@@ -280,7 +280,7 @@ export async function updateSalesClient(
   const profile = profileOf(fields);
   const [, , updated] = await runBatch(db, [
     rows<never>(setQualifier(holder, "document", value, catalogues.documentType.code)),
-    customerUpdated(tenantId, holder, profile, now),
+    customerUpdated(tenantId, holder, profile, [], now),
     rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })}
       WHERE ${customers.id} = ${holder} AND ${customers.active} = 1 RETURNING ${col(customers.id)}`),
   ]);

@@ -622,7 +622,7 @@ export const webhookAttempts = sqliteTable(
     attempt: integer("attempt").notNull(),
     /** The receiver's HTTP status; null when none came (timeout, network error, or no request made). */
     statusCode: integer("status_code"),
-    /** Why an attempt without a status failed: "timeout", "network", or (no request made) "endpoint_disabled", "consumer_failed". */
+    /** Why an attempt without a status failed: "timeout", "network", or (no request made) "endpoint_disabled", "url_refused", "consumer_failed". */
     error: text("error"),
     durationMs: integer("duration_ms").notNull(),
     attemptedAt: integer("attempted_at").notNull(),

@@ -398,6 +398,32 @@ describe("GET /v1/webhook-endpoints/{id}/deliveries", () => {
     await receivedAtLeast(rid, 2);
   });
 
+  it("checks the URL again at each attempt: a loopback endpoint gets nothing once WEBHOOK_ALLOW_LOOPBACK is off", async () => {
+    const t = await newTenant();
+    const rid = newReceiver();
+    const endpoint = await registerEndpoint(t, rid);
+    const queue = new ManualQueue();
+    clients += 1;
+    const write = await withVars(
+      {},
+      "POST",
+      "/api/clientes",
+      t.auth,
+      {
+        nombre: "X",
+        tipoCliente: "PERSONA",
+        tipoDocumento: "OTRO",
+        numeroDocumento: `W${clients}`,
+        codigoCliente: `WC${clients}`,
+      },
+      { WEBHOOKS: queue },
+    );
+    expect(write.status).toBe(201);
+    await queue.drain(() => ({ WEBHOOK_ALLOW_LOOPBACK: "off" }));
+    expect(await received(rid)).toEqual([]);
+    expect((await attempts(t, endpoint.id))[0]).toMatchObject({ error: "url_refused", outcome: "dead", status_code: null });
+  });
+
   it("a redirect is a failure (never followed), a slow receiver times out", async () => {
     const t = await newTenant();
     const rid = newReceiver();

@@ -236,7 +236,13 @@ async function addCard(db: Db, tenantId: number, uid: string, customer: Customer
   await runBatch(db, [
     rows<never>(endIdentifiers(customer.id, "rfid_card", "replaced", now)),
     rows<never>(linkIdentifiers(tenantId, customer.id, [...newKeys, rfidCard(uid)], now)),
-    customerUpdated(tenantId, customer.id, profile, now),
+    customerUpdated(
+      tenantId,
+      customer.id,
+      profile,
+      newKeys.map((k) => k.kind),
+      now,
+    ),
     cardBound(tenantId, customer.id, uid, now),
     rows<never>(
       sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer.id} AND ${customers.tenantId} = ${tenantId}`,

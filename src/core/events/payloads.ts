@@ -1,6 +1,17 @@
 import { type Column, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Statement } from "../../db/batch";
-import { customers, identifiers, ledgerAccounts, ledgerGroups, ledgerLots, ledgerStores, ledgerTransactions, sales } from "../../db/schema";
+import {
+  customers,
+  type IdentifierKind,
+  identifierStatuses,
+  identifiers,
+  ledgerAccounts,
+  ledgerGroups,
+  ledgerLots,
+  ledgerStores,
+  ledgerTransactions,
+  sales,
+} from "../../db/schema";
 import { tiersOf } from "../ledger/catalogue";
 import { type Profile, profileColumns, profileKinds } from "../registry/profile";
 import { appendEvent } from "./outbox";
@@ -41,13 +52,14 @@ const kindList = sql.join(profileKinds.map(literal), sql`, `);
 /**
  * The customer's active keys (`[{kind, value, qualifier}]`, by kind, oldest first), read
  * as `keyRow`, so that `customer` may name a column of the outer row even when that row
- * is an identifier.
+ * is an identifier. One index probe per kind: a fleet customer's hundreds of vehicle tags
+ * are never read.
  */
 const keyRow = sql.identifier("key_row");
 const keyColumn = (column: Column) => sql`${keyRow}.${sql.identifier(column.name)}`;
 function keysJson(customer: SQL | Column | number): SQL {
   return sql`json((SELECT json_group_array(json_object('kind', ${keyColumn(i.kind)}, 'value', ${keyColumn(i.value)}, 'qualifier', ${keyColumn(i.qualifier)}))
-    FROM ${i} AS ${keyRow} WHERE ${keyColumn(i.customerId)} = ${customer} AND +${keyColumn(i.kind)} IN (${kindList})
+    FROM ${i} AS ${keyRow} WHERE ${keyColumn(i.customerId)} = ${customer} AND ${keyColumn(i.kind)} IN (${kindList})
       AND ${keyColumn(i.status)} = 'active'))`;
 }
 
@@ -106,11 +118,22 @@ export function customerCreated(tenantId: number, customer: SQL, now: number): S
 /**
  * `customer.updated` `{customer, changed}`: `changed` names the profile fields whose value
  * `profile` changes and "identifiers" when the batch linked or ended one of the customer's
- * keys; nothing is appended when nothing changes. Goes after the batch's key statements
- * and before the statement that writes `profile` (it compares the stored values with it).
+ * keys of `keyKinds` (the kinds it writes); nothing is appended when nothing changes. Goes
+ * after the batch's key statements and before the statement that writes `profile` (it
+ * compares the stored values with it).
  */
-export function customerUpdated(tenantId: number, customer: SQL | number, profile: Profile, now: number): Statement<never[]> {
-  const keysChanged = sql`EXISTS (SELECT 1 FROM ${i} WHERE ${i.customerId} = ${c.id} AND +${i.kind} IN (${kindList}) AND ${i.statusChangedAt} = ${now})`;
+export function customerUpdated(
+  tenantId: number,
+  customer: SQL | number,
+  profile: Profile,
+  keyKinds: readonly IdentifierKind[],
+  now: number,
+): Statement<never[]> {
+  const keysChanged =
+    keyKinds.length === 0
+      ? sql`0`
+      : sql`EXISTS (SELECT 1 FROM ${i} WHERE ${i.customerId} = ${c.id} AND ${i.status} IN (${sql.join(identifierStatuses.map(literal), sql`, `)})
+          AND ${i.kind} IN (${sql.join(keyKinds.map(literal), sql`, `)}) AND ${i.statusChangedAt} = ${now})`;
   // `,"phone","identifiers"`: concatenated rather than aggregated, because D1 counts a json_each() row as a row read.
   const checks = profileColumns
     .filter((key) => profile[key] !== undefined)
@@ -179,7 +202,8 @@ export function cardBound(tenantId: number, customer: SQL | number, uid: string,
     type: sql`CASE WHEN ${replacedAny} THEN 'card.replaced' ELSE 'card.bound' END`,
     data: sql`CASE WHEN ${replacedAny} THEN ${replacing} ELSE ${bound} END`,
     from: sql`${i}`,
-    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'rfid_card' AND ${i.value} = ${uid} AND ${i.customerId} = ${customer} AND ${i.createdAt} = ${now}`,
+    // `+`: found by its value (one index entry), not among all the customer's keys.
+    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'rfid_card' AND ${i.value} = ${uid} AND +${i.customerId} = ${customer} AND ${i.createdAt} = ${now}`,
     now,
   });
 }
@@ -200,7 +224,8 @@ export function tagsChanged(tenantId: number, type: "tag.added" | "tag.cancelled
     type,
     data: sql`json_object('customer', ${customerRef(i.customerId)}, 'tag', json_object('id', ${i.id}, 'code', ${i.value}, 'plate', ${i.qualifier}))`,
     from: sql`${i}`,
-    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'vehicle_tag' AND ${i.value} IN (${codeList}) AND ${i.customerId} = ${customer} AND ${changedNow}`,
+    // `+`: found by their codes (an index entry each), not among all the customer's tags.
+    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'vehicle_tag' AND ${i.value} IN (${codeList}) AND +${i.customerId} = ${customer} AND ${changedNow}`,
     orderBy: sql`${i.id}`,
     now,
   });

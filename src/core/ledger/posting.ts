@@ -190,7 +190,10 @@ function partyStatements(
   if (resolved) {
     customerSql = sql`${resolved.customerId}`;
     if (resolved.linkLoyaltyId) {
-      statements.push(rows(linkIdentifier(tenantId, resolved.customerId, loyaltyId, now)), customerUpdated(tenantId, resolved.customerId, {}, now));
+      statements.push(
+        rows(linkIdentifier(tenantId, resolved.customerId, loyaltyId, now)),
+        customerUpdated(tenantId, resolved.customerId, {}, ["loyalty_id"], now),
+      );
     }
   } else {
     const loyaltyData = customer.data === undefined || customer.data === null ? null : JSON.stringify(customer.data);

@@ -230,7 +230,13 @@ export async function updateCustomer(db: Db, tenantId: number, id: number, profi
     // The event compares the stored profile with the new one, so it goes between the key changes and the profile's update.
     const results = await runBatch(db, [
       ...keys.flatMap((change) => keyChangeStatements(tenantId, customer, change, now).map((s) => rows<never>(s))),
-      customerUpdated(tenantId, customer, profile, now),
+      customerUpdated(
+        tenantId,
+        customer,
+        profile,
+        keys.map((k) => k.kind),
+        now,
+      ),
       rows<never>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer}`),
       recordStatement(db, tenantId, id),
     ]);

@@ -7,6 +7,16 @@ import { NotFound } from "../errors";
 import { eventId, parseEventId, toPublicEvent } from "../events/feed";
 import type { WebhookConfig } from "./config";
 import { decryptSecret, signatureHeader } from "./secrets";
+import { checkEndpointUrl } from "./urls";
+
+const isAllowedUrl = (url: string, config: WebhookConfig) => {
+  try {
+    checkEndpointUrl(url, { allowLoopback: config.allowLoopback });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Webhook delivery, at least once, through a Cloudflare Queue consumed by the same Worker.
@@ -216,6 +226,11 @@ export async function deliver(db: Db, queue: WebhookQueue, config: WebhookConfig
   }
   if (state!.endpointStatus === "disabled") {
     await record("dead", { statusCode: null, error: "endpoint_disabled", durationMs: 0 }, null);
+    return {};
+  }
+  // The URL passed the SSRF rules when it was registered; it must still pass them now (WEBHOOK_ALLOW_LOOPBACK turned off since).
+  if (!isAllowedUrl(state!.url, config)) {
+    await record("dead", { statusCode: null, error: "url_refused", durationMs: 0 }, null);
     return {};
   }
   const secrets = [await decryptSecret(config.secretKey, state!.tenantId, state!.secret)];
