@@ -225,7 +225,7 @@ describe("webhook delivery under faults", () => {
       }),
     );
     expect(faults.d1).toBeGreaterThan(50);
-    expect(faults.consumer).toBeGreaterThan(20);
+    expect(faults.consumer).toBeGreaterThan(10);
     expect(faults.queue).toBeGreaterThan(20);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, cost, newTenant, type TestTenant } from "../helpers";
-import { rowsOf, wholeFeed } from "./support";
+import { rowsOf, seedEvents, wholeFeed } from "./support";
 
 const feed = (t: TestTenant, query = "") => call("GET", `/v1/events${query}`, { headers: t.auth });
 
@@ -81,12 +81,7 @@ describe("GET /v1/events", () => {
   it("reads rows in proportion to the page, not to the log", async () => {
     const t = await newTenant();
     // 20,000 events straight into the log.
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
-       INSERT INTO events (tenant_id, seq, type, created_at, data) SELECT ?1, i, 'customer.created', ?2, '{}' FROM n`,
-    )
-      .bind(t.id, Date.now())
-      .run();
+    await seedEvents(t.id, 20_000);
     for (const [query, size] of [
       ["?after=10000&limit=10", 10],
       ["?after=19990&limit=500", 10],

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { call, newTenant, type TestTenant } from "../helpers";
-import { answer, newReceiver, receivedAtLeast, registerEndpoint, rowsOf, wholeFeed } from "./support";
+import { answer, newReceiver, receivedAtLeast, registerEndpoint, rowsOf, seedEvents, wholeFeed } from "./support";
 
 // A file of its own: retention cuts the whole log along its ids, oldest first.
 
@@ -53,12 +53,7 @@ describe("event retention (EVENT_RETENTION_DAYS, 30)", () => {
 
   it("deletes at most 1,000 events per run, oldest first", async () => {
     const t = await newTenant();
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
-       INSERT INTO events (tenant_id, seq, type, created_at, data) SELECT ?1, i, 'customer.created', ?2, '{}' FROM n`,
-    )
-      .bind(t.id, Date.now())
-      .run();
+    await seedEvents(t.id, 2500);
     const later = Date.now() + 31 * DAY;
     await runJobs(later);
     const left = await seqs(t.id);

@@ -89,3 +89,13 @@ export async function rowsOf<T = Record<string, any>>(query: string, ...values: 
       .all<T>()
   ).results;
 }
+
+/** `count` events numbered 1 … count straight into the tenant's log, written at `createdAt`. */
+export async function seedEvents(tenantId: number, count: number, createdAt = Date.now()): Promise<void> {
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+     INSERT INTO events (tenant_id, seq, type, created_at, data) SELECT ?1, i, 'customer.created', ?3, '{}' FROM n`,
+  )
+    .bind(tenantId, count, createdAt)
+    .run();
+}

@@ -14,14 +14,14 @@ import { answer, eventually, newReceiver, received, receivedAtLeast, registerEnd
  * after 1 s, 1 s and 1 s (WEBHOOK_RETRY_SCHEDULE_SECONDS=1,1,1) and the timeout is 2 s.
  */
 
-/** A write that appends one customer.created event. */
+/** A write that appends one customer.created event; announced on `queue` when given, else on the real queue. */
 let clients = 0;
-async function newClient(t: TestTenant): Promise<number> {
+async function newClient(t: TestTenant, queue?: ManualQueue): Promise<number> {
   clients += 1;
-  const res = await call("POST", "/api/clientes", {
-    headers: t.auth,
-    body: { nombre: `Cliente ${clients}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `W${clients}`, codigoCliente: `WC${clients}` },
-  });
+  const body = { nombre: `Cliente ${clients}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `W${clients}`, codigoCliente: `WC${clients}` };
+  const res = queue
+    ? await withVars({}, "POST", "/api/clientes", t.auth, body, { WEBHOOKS: queue })
+    : await call("POST", "/api/clientes", { headers: t.auth, body });
   expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
@@ -316,22 +316,7 @@ describe("GET /v1/webhook-endpoints/{id}/deliveries", () => {
     const queue = new ManualQueue();
     const consumer = () => ({ WEBHOOK_DISABLE_AFTER_SECONDS: "3600", WEBHOOK_RETRY_SCHEDULE_SECONDS: "0,0" });
     const write = async () => {
-      clients += 1;
-      const res = await withVars(
-        {},
-        "POST",
-        "/api/clientes",
-        t.auth,
-        {
-          nombre: "X",
-          tipoCliente: "PERSONA",
-          tipoDocumento: "OTRO",
-          numeroDocumento: `W${clients}`,
-          codigoCliente: `WC${clients}`,
-        },
-        { WEBHOOKS: queue },
-      );
-      expect(res.status).toBe(201);
+      await newClient(t, queue);
       await queue.drain(consumer);
     };
     const state = async () =>
@@ -360,22 +345,7 @@ describe("GET /v1/webhook-endpoints/{id}/deliveries", () => {
     const queue = new ManualQueue(undefined, 2, 0);
     let calls = 0;
     const consumer = () => (++calls <= 3 ? { DB: faultyD1(env.DB, 1, "lost").db } : {});
-    clients += 1;
-    const write = await withVars(
-      {},
-      "POST",
-      "/api/clientes",
-      t.auth,
-      {
-        nombre: "X",
-        tipoCliente: "PERSONA",
-        tipoDocumento: "OTRO",
-        numeroDocumento: `W${clients}`,
-        codigoCliente: `WC${clients}`,
-      },
-      { WEBHOOKS: queue },
-    );
-    expect(write.status).toBe(201);
+    await newClient(t, queue);
     // The dispatch goes through first, by the real queue's path.
     await queue.drain(() => ({}));
     expect(calls).toBe(0);
@@ -403,22 +373,7 @@ describe("GET /v1/webhook-endpoints/{id}/deliveries", () => {
     const rid = newReceiver();
     const endpoint = await registerEndpoint(t, rid);
     const queue = new ManualQueue();
-    clients += 1;
-    const write = await withVars(
-      {},
-      "POST",
-      "/api/clientes",
-      t.auth,
-      {
-        nombre: "X",
-        tipoCliente: "PERSONA",
-        tipoDocumento: "OTRO",
-        numeroDocumento: `W${clients}`,
-        codigoCliente: `WC${clients}`,
-      },
-      { WEBHOOKS: queue },
-    );
-    expect(write.status).toBe(201);
+    await newClient(t, queue);
     await queue.drain(() => ({ WEBHOOK_ALLOW_LOOPBACK: "off" }));
     expect(await received(rid)).toEqual([]);
     expect((await attempts(t, endpoint.id))[0]).toMatchObject({ error: "url_refused", outcome: "dead", status_code: null });
