@@ -89,7 +89,11 @@ export const listEndpointsRoute = route({
   method: "get",
   path: "/v1/webhook-endpoints",
   summary: "List webhook endpoints",
-  description: ["The tenant's endpoints, oldest first, with their status (a disabled one says why); never their secrets.", tenantNote].join(" "),
+  description: [
+    "The tenant's endpoints, oldest first, with their status; never their secrets. A disabled endpoint says why (`gone`: it answered 410;",
+    "`failing`: 5 days of attempts without a success) and gets no deliveries; it stays disabled: register the URL again to resume.",
+    tenantNote,
+  ].join(" "),
   responses: { 200: { description: "The endpoints.", ...jsonContent(EndpointList) } },
 });
 
