@@ -2,6 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RETRY_SCHEDULE, webhookConfig } from "../../src/core/webhooks/config";
+import { retryDelaySeconds } from "../../src/core/webhooks/delivery";
 import worker from "../../src/index";
 import { faultyD1 } from "../faults";
 import { call, newTenant, type TestTenant } from "../helpers";
@@ -407,6 +409,22 @@ describe("GET /v1/webhook-endpoints/{id}/deliveries", () => {
     const endpoint = await registerEndpoint(t, newReceiver());
     expect((await v1(other, "GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries`)).status).toBe(404);
     expect((await v1(t, "GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries?limit=0`)).status).toBe(422);
+  });
+});
+
+describe("the retry schedule", () => {
+  it("waits each delay of WEBHOOK_RETRY_SCHEDULE_SECONDS with ± 10 % jitter, and has no retry after the last (Svix's schedule by default)", () => {
+    expect(DEFAULT_RETRY_SCHEDULE).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000]);
+    expect(webhookConfig({}).retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE);
+    expect(webhookConfig({ WEBHOOK_RETRY_SCHEDULE_SECONDS: "1, 2,3" }).retrySchedule).toEqual([1, 2, 3]);
+    expect(webhookConfig({ WEBHOOK_RETRY_SCHEDULE_SECONDS: "5,soon" }).retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE);
+    DEFAULT_RETRY_SCHEDULE.forEach((base, i) => {
+      const delays = Array.from({ length: 200 }, () => retryDelaySeconds(DEFAULT_RETRY_SCHEDULE, i + 1)!);
+      expect(Math.min(...delays)).toBeGreaterThanOrEqual(Math.floor(base * 0.9));
+      expect(Math.max(...delays)).toBeLessThanOrEqual(Math.ceil(base * 1.1));
+      if (base >= 300) expect(new Set(delays).size).toBeGreaterThan(10);
+    });
+    expect(retryDelaySeconds(DEFAULT_RETRY_SCHEDULE, 8)).toBeNull();
   });
 });
 
