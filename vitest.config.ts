@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 process.env.WRANGLER_LOG ??= "warn";
 
 // Three projects, all run by `npm test`:
-// - "workers": the suite, inside workerd with the real D1 and Durable Objects of
+// - "workers": the suite, inside workerd with the real D1, Durable Objects and Queues of
 //   wrangler.toml. Storage is isolated per test file; each test makes its own tenant.
 // - "node": what runs outside the Worker against a real `npm run dev` (the README's shell
 //   blocks, a client generated from /openapi.json); test/node/sandbox.ts starts it.
@@ -30,7 +30,20 @@ export default defineConfig(async () => {
                   LOG_REQUESTS: "off",
                   // The suite's own traffic must not trip the per-credential limit; test/security sets low limits per tenant to test it.
                   PARTNER_RATE_LIMIT: "1000000",
+                  WEBHOOK_SECRET_KEY: "test-webhook-secret-key",
+                  // Endpoints on http://127.0.0.1:<port> are the receiver below; retries come quickly.
+                  WEBHOOK_ALLOW_LOOPBACK: "on",
+                  WEBHOOK_RETRY_SCHEDULE_SECONDS: "1,1,1",
+                  WEBHOOK_TIMEOUT_SECONDS: "2",
                 },
+                // wrangler.toml's consumers, with no batching wait (each queue hop would otherwise add a second to every webhook test).
+                queueConsumers: {
+                  "ficha-webhooks": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 10, deadLetterQueue: "ficha-webhooks-dlq" },
+                  "ficha-webhooks-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
+                },
+                // Every fetch() the Worker makes (webhook deliveries) goes to this receiver, a worker of its own.
+                outboundService: "webhook-receiver",
+                workers: [{ name: "webhook-receiver", modules: true, scriptPath: "./test/events/receiver.js", compatibilityDate: "2026-08-01" }],
               },
             }),
           ],

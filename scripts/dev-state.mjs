@@ -9,13 +9,17 @@ import { dirname } from "node:path";
 export const DEMO_FILE = ".wrangler/demo.json";
 export const SERVER_FILE = ".wrangler/dev.json";
 
-/** Reads .dev.vars, first writing one with random ADMIN_TOKEN and JWT_SECRET when there is none. */
+/** The secrets `npm run dev` generates into .dev.vars (random, per machine). */
+const DEV_SECRETS = ["ADMIN_TOKEN", "JWT_SECRET", "WEBHOOK_SECRET_KEY"];
+
+/** Creates .dev.vars with random secrets, or adds those it lacks; answers what it holds. */
 export function ensureDevVars() {
+  const secret = () => randomBytes(32).toString("base64url");
   const created = !existsSync(".dev.vars");
-  if (created) {
-    const secret = () => randomBytes(32).toString("base64url");
-    writeFileSync(".dev.vars", `ADMIN_TOKEN=${secret()}\nJWT_SECRET=${secret()}\n`);
-  }
+  const text = created ? "" : readFileSync(".dev.vars", "utf8");
+  // A .dev.vars from before a secret existed (WEBHOOK_SECRET_KEY came with webhooks) gets the missing ones.
+  const added = DEV_SECRETS.filter((name) => !new RegExp(`^${name}=`, "m").test(text));
+  if (added.length > 0) writeFileSync(".dev.vars", `${text.replace(/\n?$/, text ? "\n" : "")}${added.map((name) => `${name}=${secret()}\n`).join("")}`);
   const vars = Object.fromEntries(
     readFileSync(".dev.vars", "utf8")
       .split("\n")
@@ -23,7 +27,7 @@ export function ensureDevVars() {
       .filter(Boolean)
       .map((m) => [m[1], m[2].replace(/^"(.*)"$/, "$1")]),
   );
-  return { created, vars };
+  return { created, added, vars };
 }
 
 export function readState(file) {

@@ -20,8 +20,8 @@ const links = [
   ["Operator console", "/console  (sign in with the admin token below)"],
 ];
 
-const { created, vars } = ensureDevVars();
-if (created) console.log("Created .dev.vars with random ADMIN_TOKEN and JWT_SECRET.");
+const { created, added, vars } = ensureDevVars();
+if (added.length > 0) console.log(`${created ? "Created .dev.vars with" : "Added to .dev.vars:"} random ${added.join(", ")}.`);
 
 const [applied, online] = await Promise.all([applyMigrations(), reachesCloudflare()]);
 console.log(applied.length === 0 ? "D1 (local): migrations up to date." : `D1 (local): applied ${applied.length} migration(s): ${applied.join(", ")}.`);

@@ -7,6 +7,7 @@ import type { AppEnv } from "./http/app-env";
 import { docs } from "./http/docs";
 import { observe } from "./http/observe";
 import { jsonContent } from "./http/openapi";
+import { announceCommittedEvents } from "./http/outbox";
 import { surfacePath } from "./http/surface";
 import { adminSurface } from "./surfaces/admin";
 import { clientsSurface } from "./surfaces/clients";
@@ -14,6 +15,7 @@ import { kioskSurface } from "./surfaces/kiosk";
 import { loyaltySurface } from "./surfaces/loyalty";
 import { parkingSurface } from "./surfaces/parking";
 import { salesSurface } from "./surfaces/sales";
+import { v1Surface } from "./surfaces/v1";
 
 /**
  * The Worker's one app. Cross-cutting middleware first, then the surfaces, each mounted
@@ -26,6 +28,7 @@ export function createApp() {
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(observe);
+  app.use(announceCommittedEvents);
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     cors({
@@ -48,6 +51,7 @@ export function createApp() {
   app.route("/", loyaltySurface);
   app.route("/", salesSurface);
   app.route("/", adminSurface);
+  app.route("/", v1Surface);
 
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
   app.route("/", docs);
@@ -159,6 +163,11 @@ const tags = [
   {
     name: "Admin (provisioning)",
     description: "ficha's own operator API (no seed): tenants, credentials, the VLT destination, report rebuilds and customer merges. Bearer ADMIN_TOKEN.",
+  },
+  {
+    name: "ficha: events and webhooks",
+    description:
+      "ficha's own partner API under /v1 (no seed): the tenant's event feed and its webhook endpoints, with a partner Bearer token from POST /oauth/token.",
   },
   { name: "Operations", description: "ficha's own probes (no seed)." },
 ];

@@ -1,5 +1,7 @@
 import { createApp } from "./app";
+import type { WebhookMessage } from "./core/webhooks/delivery";
 import { runScheduledJobs } from "./jobs";
+import { consumeWebhooks } from "./queue";
 
 export { CardLock } from "./durable/card-lock";
 export { RateLimiter } from "./durable/rate-limiter";
@@ -15,4 +17,5 @@ export default {
       }),
     );
   },
-} satisfies ExportedHandler<Env>;
+  queue: consumeWebhooks,
+} satisfies ExportedHandler<Env, WebhookMessage>;

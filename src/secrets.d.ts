@@ -3,6 +3,8 @@
 interface __BaseEnv_Env {
   ADMIN_TOKEN: string;
   JWT_SECRET: string;
+  /** Encrypts webhook signing secrets at rest (README "Configuration"). */
+  WEBHOOK_SECRET_KEY: string;
   /** Optional signing keyring; when set it replaces JWT_SECRET (SECURITY.md, "Key rotation"). */
   JWT_KEYS?: string;
 }

@@ -1,10 +1,12 @@
 import { and, asc, eq, getTableColumns, gt, inArray, type SQL, sql } from "drizzle-orm";
-import { bound, rows, runBatch } from "../db/batch";
+import { bound, rows, runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import {
   type Customer,
   consentHistory,
   customers,
+  type Event,
+  events,
   type Identifier,
   identifiers,
   type LedgerTransaction,
@@ -20,6 +22,7 @@ import { col } from "../db/sql";
 import { type AuditActor, auditStatement } from "./audit";
 import { type LockOpener, rfidLockName } from "./cards/locks";
 import { NotFound } from "./errors";
+import { customerErased } from "./events/payloads";
 import { storedCustomerId } from "./registry/customers";
 import { referredSql } from "./reports/counters";
 
@@ -39,7 +42,11 @@ import { referredSql } from "./reports/counters";
  * - the customer rows stay, inactive and marked `erased_at`, so the ledger's accounts,
  *   lots and transactions and the sales keep their owner and their amounts, and the
  *   report counters (per day and store) stay as they were: a rebuild still counts the
- *   same registrations and referrals (the referral flag survives as a bare marker).
+ *   same registrations and referrals (the referral flag survives as a bare marker);
+ * - the person's events keep their id, type and time (the feed's numbering stays whole)
+ *   and lose their data: it becomes `{customer: {id, identifiers: []}, redacted: true}`,
+ *   also for a webhook delivery still pending. A `customer.erased` event tells the
+ *   tenant's partners to erase their own copies.
  * Every surface then answers the person as not found; a ledger view that must still
  * show one of their transactions (by type and code) shows an anonymous holder.
  */
@@ -51,8 +58,8 @@ const personOf = (tenantId: number, customerId: number) => storedCustomerId(tena
 const recordsOf = (tenantId: number, person: SQL) =>
   sql`(SELECT ${customers.id} FROM ${customers} WHERE ${customers.tenantId} = ${tenantId} AND (${customers.id} = ${person} OR ${customers.mergedIntoId} = ${person}))`;
 
-/** Transactions per read of an export. */
-const TRANSACTION_PAGE = 1_000;
+/** Transactions or events per read of an export. */
+const EXPORT_PAGE = 1_000;
 
 export interface PersonalData {
   /** The person's customer id (the survivor of any merge). */
@@ -65,6 +72,8 @@ export interface PersonalData {
   lots: (typeof ledgerLots.$inferSelect)[];
   transactions: (LedgerTransaction & { storeExternalId: string | null; storeName: string | null })[];
   sales: Sale[];
+  /** The events about the person, oldest first. */
+  events: Event[];
 }
 
 function transactionPage(db: Db, tenantId: number, person: SQL, after: number) {
@@ -76,21 +85,44 @@ function transactionPage(db: Db, tenantId: number, person: SQL, after: number) {
       .leftJoin(ledgerStores, eq(ledgerStores.id, t.storeId))
       .where(and(eq(t.tenantId, tenantId), inArray(t.customerId, recordsOf(tenantId, person)), gt(t.id, after)))
       .orderBy(asc(t.id))
-      .limit(TRANSACTION_PAGE)
+      .limit(EXPORT_PAGE)
       .prepare(),
   );
+}
+
+function eventPage(db: Db, tenantId: number, person: SQL, after: number) {
+  return bound(
+    db
+      .select()
+      .from(events)
+      .where(and(eq(events.tenantId, tenantId), inArray(events.customerId, recordsOf(tenantId, person)), gt(events.id, after)))
+      .orderBy(asc(events.id))
+      .limit(EXPORT_PAGE)
+      .prepare(),
+  );
+}
+
+/** `first` and the pages after it that `next` reads (a round trip each), until one is short. */
+async function readOn<T extends { id: number }>(db: Db, first: T[], next: (after: number) => Statement<T[]>): Promise<T[]> {
+  const all = [...first];
+  while (all.length > 0 && all.length % EXPORT_PAGE === 0) {
+    const [more] = await runBatch(db, [next(all.at(-1)!.id)]);
+    if (more.length === 0) break;
+    all.push(...more);
+  }
+  return all;
 }
 
 /**
  * Everything ficha holds about the person `customerId` names in the tenant (deactivated
  * and erased customers included: an erased one shows what was kept). One round trip
- * reads it and writes the audit entry, plus one per further thousand transactions.
+ * reads it and writes the audit entry, plus one per further thousand transactions or events.
  * not_found when the tenant has no such customer.
  */
 export async function exportPersonalData(db: Db, tenantId: number, customerId: number, by: AuditActor): Promise<PersonalData> {
   const person = personOf(tenantId, customerId);
   const records = recordsOf(tenantId, person);
-  const [found, recordRows, ids, consents, accounts, lots, firstPage, sold] = await runBatch(db, [
+  const [found, recordRows, ids, consents, accounts, lots, firstTransactions, sold, firstEvents] = await runBatch(db, [
     rows<{ id: number | null }>(sql`SELECT ${person} AS "id"`),
     bound(db.select().from(customers).where(inArray(customers.id, records)).orderBy(asc(customers.id)).prepare()),
     bound(db.select().from(identifiers).where(inArray(identifiers.customerId, records)).orderBy(asc(identifiers.id)).prepare()),
@@ -106,16 +138,13 @@ export async function exportPersonalData(db: Db, tenantId: number, customerId: n
     ),
     transactionPage(db, tenantId, person, 0),
     bound(db.select().from(sales).where(inArray(sales.customerId, records)).orderBy(asc(sales.id)).prepare()),
+    eventPage(db, tenantId, person, 0),
     auditStatement(by, { action: "customer.exported", tenantId, target: sql`'customer:' || ${person}`, summary: {} }, sql`${person} IS NOT NULL`),
   ]);
   const id = found[0]?.id;
   if (id === null || id === undefined) throw new NotFound("customer");
-  const transactions = [...firstPage];
-  while (transactions.length > 0 && transactions.length % TRANSACTION_PAGE === 0) {
-    const [page] = await runBatch(db, [transactionPage(db, tenantId, sql`${id}`, transactions[transactions.length - 1]!.id)]);
-    if (page.length === 0) break;
-    transactions.push(...page);
-  }
+  const transactions = await readOn(db, firstTransactions, (after) => transactionPage(db, tenantId, sql`${id}`, after));
+  const personEvents = await readOn(db, firstEvents, (after) => eventPage(db, tenantId, sql`${id}`, after));
   return {
     customerId: id,
     records: [...recordRows.filter((r) => r.id === id), ...recordRows.filter((r) => r.id !== id)],
@@ -125,6 +154,7 @@ export async function exportPersonalData(db: Db, tenantId: number, customerId: n
     lots,
     transactions,
     sales: sold,
+    events: personEvents,
   };
 }
 
@@ -185,6 +215,11 @@ export async function erasePersonalData(db: Db, locks: LockOpener, tenantId: num
         ${col(c.active)} = 0, ${col(c.erasedAt)} = ${now}, ${col(c.updatedAt)} = ${now}
       WHERE ${c.id} IN ${ofPerson} AND ${c.erasedAt} IS NULL`),
     rows<never>(sql`DELETE FROM ${consentHistory} WHERE ${consentHistory.customerId} IN ${ofPerson}`),
+    rows<never>(sql`UPDATE ${events} SET ${col(events.data)} = json_object('customer', json_object('id', ${events.customerId}, 'identifiers', json('[]')), 'redacted', json('true'))
+      WHERE ${events.tenantId} = ${tenantId} AND ${events.customerId} IN ${ofPerson}
+        AND ${events.type} <> 'customer.erased' AND json_extract(${events.data}, '$.redacted') IS NULL`),
+    // After the redaction, which it must survive.
+    customerErased(tenantId, id, now),
     auditStatement(by, {
       action: "customer.erased",
       tenantId,

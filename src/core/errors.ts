@@ -29,7 +29,7 @@ export abstract class DomainError extends Error {
 }
 
 /** What a request was about, when it is absent (or another tenant's: never distinguished). */
-export type Entity = "customer" | "transaction" | "tenant" | "credential" | "tiers";
+export type Entity = "customer" | "transaction" | "tenant" | "credential" | "tiers" | "event" | "webhook_endpoint";
 
 export class NotFound extends DomainError {
   readonly code = "not_found";
@@ -122,7 +122,8 @@ export type Rule =
   | "too_many_rows" // a report range holds more rows than one answer may carry
   | "unknown_time_zone"
   | "self_merge"
-  | "already_merged";
+  | "already_merged"
+  | "too_many_webhook_endpoints"; // the tenant holds `limit` endpoints already
 
 export class RuleViolation extends DomainError {
   readonly code = "invalid";
@@ -140,5 +141,25 @@ export class Busy extends DomainError {
   readonly code = "unavailable";
   constructor(readonly resource: "card" | "tag" | "registration" | "ledger") {
     super(`${resource} busy`);
+  }
+}
+
+/**
+ * A webhook endpoint URL ficha will not call: not https (`scheme`), credentials in it,
+ * an IP literal in a private, loopback or link-local range (`private_address`), a local
+ * host name, or not a URL at all.
+ */
+export class UnsafeUrl extends DomainError {
+  readonly code = "invalid";
+  constructor(readonly reason: "malformed" | "scheme" | "credentials" | "private_address" | "local_host") {
+    super(`unsafe url: ${reason}`);
+  }
+}
+
+/** A deployment setting the operation needs is missing (a secret not set). */
+export class NotConfigured extends DomainError {
+  readonly code = "unavailable";
+  constructor(readonly setting: string) {
+    super(`${setting} is not configured`);
   }
 }

@@ -7,6 +7,7 @@ import { customers, identifiers, type SaleKind, sales, salesClientTypes, salesDo
 export { type SaleKind, saleKinds } from "../db/schema";
 
 import { col } from "../db/sql";
+import { customerUpdated, saleRecorded } from "./events/payloads";
 import { createCustomer, deactivationStatements, fullName, updateSet, wholeName } from "./registry/customers";
 import { holderOf, normalise, setQualifier } from "./registry/identifiers";
 
@@ -280,10 +281,12 @@ export async function updateSalesClient(
   const now = Date.now();
   const value = normalise("document", documentNumber);
   const holder = holderOfDocument(tenantId, value);
-  const [updated] = await runBatch(db, [
-    rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profileOf(fields), updatedAt: now })}
-      WHERE ${customers.id} = ${holder} AND ${customers.active} = 1 RETURNING ${col(customers.id)}`),
+  const profile = profileOf(fields);
+  const [, , updated] = await runBatch(db, [
     rows<never>(setQualifier(holder, "document", value, catalogues.documentType.code)),
+    customerUpdated(tenantId, holder, profile, [], now),
+    rows<{ id: number }>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })}
+      WHERE ${customers.id} = ${holder} AND ${customers.active} = 1 RETURNING ${col(customers.id)}`),
   ]);
   return updated.length > 0 ? await findSalesClient(db, tenantId, value) : null;
 }
@@ -298,8 +301,8 @@ export async function updateSalesClient(
 export async function deleteSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<"deleted" | "has_sales" | "not_found"> {
   const holder = holderOfDocument(tenantId, normalise("document", documentNumber));
   const hasNoSales = sql`NOT EXISTS (SELECT 1 FROM ${sales} WHERE ${sales.tenantId} = ${tenantId} AND ${sales.customerId} = ${customers.id})`;
-  const [deleted, , remaining] = await runBatch(db, [
-    ...deactivationStatements(holder, Date.now(), hasNoSales),
+  const [, deleted, , remaining] = await runBatch(db, [
+    ...deactivationStatements(tenantId, holder, Date.now(), hasNoSales),
     rows<{ id: number | null }>(sql`SELECT ${holder} AS "id"`),
   ]);
   if (deleted.length > 0) return "deleted";
@@ -317,7 +320,8 @@ export async function recordSale(
 ): Promise<SaleRecord | null> {
   const createdAt = Date.now();
   const documentNumber = normalise("document", sale.documentNumber);
-  const [row] = await db
+  const holder = holderOfDocument(tenantId, documentNumber);
+  const insert = db
     .insert(sales)
     .select(
       db
@@ -332,9 +336,10 @@ export async function recordSale(
           createdAt: sql<number>`${createdAt}`.as("created_at"),
         })
         .from(customers)
-        .where(and(eq(customers.id, holderOfDocument(tenantId, documentNumber)), eq(customers.active, true))),
+        .where(and(eq(customers.id, holder), eq(customers.active, true))),
     )
     .returning();
+  const [[row]] = await runBatch(db, [bound(insert.prepare()), saleRecorded(tenantId, holder, createdAt)]);
   return row ? { id: row.id, documentNumber, apartment: row.apartment, amount: row.amount, kind: row.kind, date: row.date, createdAt: row.createdAt } : null;
 }
 

@@ -618,6 +618,140 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_tenant").on(t.tenantId, t.id)],
 );
 
+/*
+ * The transactional outbox (core/events). Every write of the core appends its events in
+ * the same D1 batch as the change, so no change commits without its events and no event
+ * exists without its change. `seq` numbers a tenant's events 1, 2, 3 … in commit order:
+ * it is assigned inside the writing batch, and D1 runs batches one at a time, so an
+ * event with a higher number always committed after every lower one (the feed and the
+ * webhook fan-out can follow it without ever skipping or repeating). The retention job
+ * keeps each tenant's newest event, so numbering never restarts.
+ */
+export const eventTypes = [
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "customer.merged",
+  "customer.erased",
+  "card.bound",
+  "card.replaced",
+  "tag.added",
+  "tag.cancelled",
+  "ledger.posted",
+  "lot.expired",
+  "tier.changed",
+  "sale.recorded",
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: tenantRef(),
+    seq: integer("seq").notNull(),
+    type: text("type", { enum: eventTypes }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** The event's `data` (JSON), built by the writing batch from the rows it wrote. */
+    data: text("data").notNull(),
+    /** The customer the event is about (`data.customer.id`), so that an erasure finds the person's events. */
+    customerId: integer("customer_id").generatedAlwaysAs(sql`json_extract("data", '$.customer.id')`, { mode: "virtual" }),
+  },
+  (t) => [uniqueIndex("events_tenant_seq").on(t.tenantId, t.seq), index("events_tenant_customer").on(t.tenantId, t.customerId)],
+);
+
+/*
+ * Webhooks (core/webhooks): a tenant's endpoints, one delivery per (event, endpoint)
+ * fan-out (a redelivery is a new one), and every HTTP attempt of a delivery. Endpoints
+ * are never deleted (status `deleted`); deliveries and attempts are a log that retention
+ * prunes along with the events, so they hold no foreign key to the events they are about.
+ */
+export const webhookEndpointStatuses = ["enabled", "disabled", "deleted"] as const;
+export type WebhookEndpointStatus = (typeof webhookEndpointStatuses)[number];
+/** Why an endpoint was disabled: it answered 410 Gone, or kept failing for WEBHOOK_DISABLE_AFTER_SECONDS. */
+export const webhookDisabledReasons = ["gone", "failing"] as const;
+
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: tenantRef(),
+    url: text("url").notNull(),
+    /** The event types it receives (JSON array), or null for every type. */
+    eventTypes: text("event_types"),
+    /** The signing secret, AES-GCM encrypted (core/webhooks/secrets.ts). */
+    secret: text("secret").notNull(),
+    /** The secret before the last rotation, which keeps signing too until `previous_secret_expires_at`. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    status: text("status", { enum: webhookEndpointStatuses }).notNull().default("enabled"),
+    disabledReason: text("disabled_reason", { enum: webhookDisabledReasons }),
+    /** Start of the current run of failed attempts (null after a success). */
+    failingSince: integer("failing_since"),
+    /** It receives the tenant's events numbered after this one (its latest when the endpoint was created). */
+    startSeq: integer("start_seq").notNull(),
+    /** The tenant's events up to this `seq` have been fanned out to this endpoint. */
+    dispatchedSeq: integer("dispatched_seq").notNull(),
+    createdAt: integer("created_at").notNull(),
+    statusChangedAt: integer("status_changed_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.status)],
+);
+
+export const webhookDeliveryStatuses = ["pending", "retrying", "succeeded", "dead", "cancelled"] as const;
+export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: tenantRef(),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The event's row (no foreign key: retention prunes events and deliveries independently). */
+    eventId: integer("event_id").notNull(),
+    status: text("status", { enum: webhookDeliveryStatuses }).notNull(),
+    /** Attempts made so far. */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    /** Set while a consumer makes an attempt, so a duplicate queue message waits instead of sending twice. */
+    leaseUntil: integer("lease_until"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // The sweep's look-up of deliveries whose queue message went missing.
+  (t) => [index("webhook_deliveries_due").on(t.nextAttemptAt).where(sql`${t.status} IN ('pending', 'retrying')`)],
+);
+
+export const webhookAttemptOutcomes = ["succeeded", "retrying", "dead"] as const;
+export type WebhookAttemptOutcome = (typeof webhookAttemptOutcomes)[number];
+
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: tenantRef(),
+    deliveryId: integer("delivery_id").notNull(),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The event's number and type, kept here so the attempt log reads no event row. */
+    eventSeq: integer("event_seq").notNull(),
+    eventType: text("event_type", { enum: eventTypes }).notNull(),
+    attempt: integer("attempt").notNull(),
+    /** The receiver's HTTP status; null when none came (timeout, network error, or no request made). */
+    statusCode: integer("status_code"),
+    /** Why an attempt without a status failed: "timeout", "network", or (no request made) "endpoint_disabled", "url_refused", "consumer_failed". */
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    attemptedAt: integer("attempted_at").notNull(),
+    outcome: text("outcome", { enum: webhookAttemptOutcomes }).notNull(),
+    nextAttemptAt: integer("next_attempt_at"),
+  },
+  (t) => [index("webhook_attempts_endpoint").on(t.endpointId, t.id)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type Credential = typeof credentials.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
@@ -627,3 +761,5 @@ export type Sale = typeof sales.$inferSelect;
 export type LedgerType = typeof ledgerTypes.$inferSelect;
 export type LedgerGroup = typeof ledgerGroups.$inferSelect;
 export type LedgerTransaction = typeof ledgerTransactions.$inferSelect;
+export type Event = typeof events.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;

@@ -44,6 +44,8 @@ export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const credential = claims ? await findLiveCredential(c.get("db"), claims.credentialId, claims.tenantId) : null;
   if (!claims || !credential) throw unauthenticated();
   c.set("principal", { tenantId: claims.tenantId, credentialId: claims.credentialId, kind: "partner" });
+  // A partner's own audited changes (its webhook endpoints) are recorded under its credential.
+  c.set("actor", `credential:${claims.credentialId}`);
   await limitPerCredential(c, claims.credentialId, credential.rateLimit);
   await next();
 };

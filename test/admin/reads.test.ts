@@ -63,7 +63,15 @@ describe("GET /admin/tenants/{id}", () => {
     const t = await newTenant({ timezone: "America/Bogota" });
     const res = await admin("GET", `/admin/tenants/${t.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: t.id, name: expect.any(String), timezone: "America/Bogota", activeCustomers: 0, vltDestination: false, partnerRateLimit: null, createdAt: ISO });
+    expect(res.body).toEqual({
+      id: t.id,
+      name: expect.any(String),
+      timezone: "America/Bogota",
+      activeCustomers: 0,
+      vltDestination: false,
+      partnerRateLimit: null,
+      createdAt: ISO,
+    });
     const missing = await admin("GET", "/admin/tenants/987654321");
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ code: "not_found", message: "Tenant not found" });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Res } from "./client";
 
-export type Surface = "kiosk" | "clients" | "parking" | "loyalty" | "sales" | "admin" | "platform";
+export type Surface = "kiosk" | "clients" | "parking" | "loyalty" | "sales" | "admin" | "v1" | "platform";
 
 const fieldErrors = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
 const laravel = (status: number) =>
@@ -36,6 +36,7 @@ const errorShapes: Record<Surface, (status: number) => z.ZodType> = {
       error: z.array(z.string()),
     }),
   admin: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1), errors: fieldErrors.optional() }),
+  v1: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1), errors: fieldErrors.optional() }),
   // The app's own routes (/health): its 404 and 500 bodies.
   platform: () => z.strictObject({ code: z.string().min(1), message: z.string().min(1) }),
 };
@@ -51,6 +52,7 @@ export const servesTrailingSlash: Record<Surface, boolean> = {
   loyalty: true,
   sales: true,
   admin: false,
+  v1: false,
   platform: false,
 };
 

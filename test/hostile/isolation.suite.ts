@@ -25,7 +25,20 @@ function normalised(res: Res, target: Target): string {
 /** POSTs that write nothing a body could forge (their own fields include some of the forged names). */
 const readOnlyPosts = new Set(["POST /api/v3/business/tag/list", "POST /api/lobby/authenticate", "POST /oauth/token"]);
 
-const ghost = (): Target => ({ ids: idSet("ghost"), clientId: 900_000_000 + fresh(), parkingCustomerId: 900_000_000 + fresh() });
+const ghost = (): Target => ({
+  ids: idSet("ghost"),
+  clientId: 900_000_000 + fresh(),
+  parkingCustomerId: 900_000_000 + fresh(),
+  endpointId: 900_000_000 + fresh(),
+  eventId: `evt_${900_000_000 + fresh()}_1`,
+});
+const targetOf = (w: World): Target => ({
+  ids: w.ids,
+  clientId: w.clientId,
+  parkingCustomerId: w.parkingCustomerId,
+  endpointId: w.endpointId,
+  eventId: w.eventId,
+});
 
 describe("object-level isolation: two tenants with overlapping identifiers", () => {
   let a: World;
@@ -45,7 +58,7 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
       if (!fixture?.aimed) continue;
       // Objects only B has, fresh for each operation: an earlier write by A must not have created them in A.
       const onlyB = await buildWorld(b.t, idSet("bonly"), b.marker);
-      const bTarget: Target = { ids: onlyB.ids, clientId: onlyB.clientId, parkingCustomerId: onlyB.parkingCustomerId };
+      const bTarget = targetOf(onlyB);
       const missing = ghost();
       await setDestination(a.t.id);
       const before = await tenantSnapshot(b.t.id);
@@ -74,7 +87,7 @@ describe("object-level isolation: two tenants with overlapping identifiers", () 
       if (fixture.aimed && !operation.startsWith("DELETE")) {
         // aimed() at A's own (shared) identifiers; the kiosk must be A's destination for the register route.
         await setDestination(a.t.id);
-        requests.push(fixture.aimed(a, { ids: a.ids, clientId: a.clientId, parkingCustomerId: a.parkingCustomerId }));
+        requests.push(fixture.aimed(a, targetOf(a)));
       }
       for (const req of requests) {
         const res = await hit(req);

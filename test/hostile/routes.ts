@@ -1,6 +1,6 @@
 import { assetPath } from "../../src/console/static";
 import { ADMIN_TOKEN } from "../helpers";
-import { adminHeaders, hit, issueCredential, type Req, setDestination } from "./client";
+import { adminHeaders, hit, issueCredential, issuedSecrets, type Req, setDestination } from "./client";
 import type { Surface } from "./envelopes";
 import { fresh, type Ids, type World } from "./world";
 
@@ -18,6 +18,8 @@ export interface Target {
   ids: Ids;
   clientId: number;
   parkingCustomerId: number;
+  endpointId: number;
+  eventId: string;
 }
 
 export interface RouteFixture {
@@ -98,6 +100,24 @@ function reportRange(): string {
 }
 
 const coupon = async (w: World) => (await must(json("POST", "/api/transaction", w.t.auth, couponBody(w)), 200)).data.code as string;
+
+/**
+ * Room for another webhook endpoint of the world's tenant: fuzzed creations that succeed
+ * add up, so once it holds 15, all but the world's own are deleted (20 is the limit).
+ */
+async function roomForEndpoint(w: World): Promise<void> {
+  const held = (await must(get("/v1/webhook-endpoints", w.t.auth), 200)).data as { id: number }[];
+  if (held.length < 15) return;
+  for (const { id } of held) if (id !== w.endpointId) await must({ method: "DELETE", path: `/v1/webhook-endpoints/${id}`, headers: w.t.auth }, 204);
+}
+
+/** A new webhook endpoint of the world's tenant (its secret is recorded for the secrets-at-rest check). */
+async function freshEndpoint(w: World): Promise<number> {
+  await roomForEndpoint(w);
+  const created = await must(json("POST", "/v1/webhook-endpoints", w.t.auth, { url: `https://hooks.example.com/h${fresh()}` }), 201);
+  issuedSecrets.push(created.secret);
+  return created.id;
+}
 
 export const routes: Record<string, RouteFixture> = {
   "GET /health": { surface: "platform", auth: "public", ok: 200, valid: async () => get("/health", {}) },
@@ -401,6 +421,47 @@ export const routes: Record<string, RouteFixture> = {
   },
   "GET /api/sales/tipos-cliente": { surface: "sales", auth: "bearer", ok: 200, valid: async (w) => get("/api/sales/tipos-cliente", w.t.auth) },
   "GET /api/sales/tipos-documento": { surface: "sales", auth: "bearer", ok: 200, valid: async (w) => get("/api/sales/tipos-documento", w.t.auth) },
+
+  // ficha-native (/v1)
+  "GET /v1/events": { surface: "v1", auth: "bearer", ok: 200, valid: async (w) => get("/v1/events?after=0&limit=50", w.t.auth) },
+  "POST /v1/events/{id}/redeliver": {
+    surface: "v1",
+    auth: "bearer",
+    ok: 202,
+    valid: async (w) => ({ method: "POST", path: `/v1/events/${w.eventId}/redeliver`, headers: w.t.auth }),
+    aimed: (w, t) => ({ method: "POST", path: `/v1/events/${t.eventId}/redeliver`, headers: w.t.auth }),
+  },
+  "POST /v1/webhook-endpoints": {
+    surface: "v1",
+    auth: "bearer",
+    ok: 201,
+    valid: async (w) => {
+      await roomForEndpoint(w);
+      return json("POST", "/v1/webhook-endpoints", w.t.auth, { url: `https://hooks.example.com/n${fresh()}`, events: ["ledger.posted"] });
+    },
+  },
+  "GET /v1/webhook-endpoints": { surface: "v1", auth: "bearer", ok: 200, valid: async (w) => get("/v1/webhook-endpoints", w.t.auth) },
+  "DELETE /v1/webhook-endpoints/{id}": {
+    surface: "v1",
+    auth: "bearer",
+    ok: 204,
+    valid: async (w) => ({ method: "DELETE", path: `/v1/webhook-endpoints/${await freshEndpoint(w)}`, headers: w.t.auth }),
+    aimed: (w, t) => ({ method: "DELETE", path: `/v1/webhook-endpoints/${t.endpointId}`, headers: w.t.auth }),
+  },
+  "POST /v1/webhook-endpoints/{id}/rotate-secret": {
+    surface: "v1",
+    auth: "bearer",
+    ok: 200,
+    valid: async (w) => ({ method: "POST", path: `/v1/webhook-endpoints/${await freshEndpoint(w)}/rotate-secret`, headers: w.t.auth }),
+    aimed: (w, t) => ({ method: "POST", path: `/v1/webhook-endpoints/${t.endpointId}/rotate-secret`, headers: w.t.auth }),
+  },
+  "GET /v1/webhook-endpoints/{id}/deliveries": {
+    surface: "v1",
+    auth: "bearer",
+    ok: 200,
+    valid: async (w) => get(`/v1/webhook-endpoints/${w.endpointId}/deliveries?limit=10`, w.t.auth),
+    aimed: (w, t) => get(`/v1/webhook-endpoints/${t.endpointId}/deliveries?limit=10`, w.t.auth),
+  },
 
   // Operator
   "POST /admin/tenants": {

@@ -1,4 +1,4 @@
-import { hit, newTenant, type Req, setDestination, type Tenant } from "./client";
+import { hit, issuedSecrets, newTenant, type Req, setDestination, type Tenant } from "./client";
 
 /** The identifiers a tenant's objects are reached by, on every surface. */
 export interface Ids {
@@ -23,6 +23,9 @@ export interface World {
   /** Row ids the tenant's objects got (never shared between tenants). */
   clientId: number;
   parkingCustomerId: number;
+  /** The tenant's webhook endpoint, and its first event. */
+  endpointId: number;
+  eventId: string;
 }
 
 let serial = 0;
@@ -185,5 +188,13 @@ export async function buildWorld(t: Tenant | null, ids: Ids, mark = marker()): P
     },
     201,
   );
-  return { t, ids, marker: mark, clientId: client.id, parkingCustomerId: parking.customer };
+  // One webhook endpoint per tenant (a world built again for the same tenant reuses it).
+  const endpoints = await ok({ method: "GET", path: "/v1/webhook-endpoints", headers: auth }, 200);
+  let endpointId = endpoints.data[0]?.id as number | undefined;
+  if (endpointId === undefined) {
+    const endpoint = await ok({ method: "POST", path: "/v1/webhook-endpoints", headers: auth, body: { url: `https://hooks.example.com/${mark}` } }, 201);
+    issuedSecrets.push(endpoint.secret);
+    endpointId = endpoint.id as number;
+  }
+  return { t, ids, marker: mark, clientId: client.id, parkingCustomerId: parking.customer, endpointId, eventId: `evt_${t.id}_1` };
 }

@@ -168,6 +168,21 @@ describe("GET /admin/tenants/{tenantId}/customers/{customerId}/export", () => {
       ["ds-2", "DEBIT", 10],
     ]);
     expect(doc.sales).toEqual([expect.objectContaining({ apartment: "Torre 2 - 704", amount: 3500, kind: "venta", date: "2024-01-15" })]);
+    // The events about both records, as the feed serves them.
+    expect(doc.events.map((e) => e.type)).toEqual([
+      "customer.created",
+      "card.bound",
+      "customer.updated",
+      "card.replaced",
+      "customer.updated",
+      "ledger.posted",
+      "ledger.posted",
+      "sale.recorded",
+      "customer.created",
+      "tag.added",
+      "customer.merged",
+    ]);
+    expect(doc.events[0]).toMatchObject({ id: `evt_${t.id}_1`, data: { customer: { id, identifiers: expect.any(Array) } } });
   });
 
   it("answers 404 for an unknown customer, another tenant's, or an unknown tenant, and writes nothing", async () => {
@@ -256,6 +271,10 @@ describe("POST /admin/tenants/{tenantId}/customers/{customerId}/erase", () => {
     expect(left.identifiers.every((i) => i.value.startsWith("erased:") && i.status !== "active" && i.qualifier === null)).toBe(true);
     expect(left.consentHistory).toEqual([]);
     expect(left.ledger.accounts[0]!.balance).toBe(90);
+    // The person's events keep their place and lose their data; the last one tells partners to erase their copies.
+    const forgotten = { customer: { id: expect.any(Number), identifiers: [] } };
+    expect(left.events.slice(0, -1).map((e) => e.data)).toEqual(left.events.slice(0, -1).map(() => ({ ...forgotten, redacted: true })));
+    expect(left.events.at(-1)).toMatchObject({ type: "customer.erased", data: { ...forgotten, erased_at: res.body.erasedAt } });
 
     // The same person registering again is a new customer: the card's lock forgot its holder.
     const anew = await register(kioskBody(person.card2, true));

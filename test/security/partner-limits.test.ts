@@ -17,7 +17,7 @@ async function limited(limit: number | null): Promise<TestTenant> {
 }
 
 /** One read per surface, each answered in that surface's envelope. */
-const reads: Record<Exclude<Surface, "kiosk" | "admin" | "platform">, string> = {
+const reads: Record<Exclude<Surface, "kiosk" | "admin" | "platform" | "v1">, string> = {
   clients: "/api/clientes?page=0&size=1",
   parking: "/api/v3/business/tag/list",
   loyalty: "/api/group/default",

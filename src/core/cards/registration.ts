@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { customers, identifiers } from "../../db/schema";
 import { Busy, CustomerInactive, IdentifierMismatch } from "../errors";
+import { cardBound, customerCreated, customerUpdated } from "../events/payloads";
 import { type CustomerRecord, insertCustomerStatement, lastCustomerId, type Profile, recordColumns, toRecord, updateSet } from "../registry/customers";
 import { cardText, endIdentifiers, holderOf, linkIdentifiers, type NewIdentifier, normalise } from "../registry/identifiers";
 import { decide, holdersStatement } from "../registry/resolution";
@@ -201,6 +202,8 @@ async function createWithCard(db: Db, tenantId: number, uid: string, input: Card
   const [[customer]] = await runBatch(db, [
     insertCustomerStatement(db, tenantId, "kiosk", profile, now),
     rows<never>(linkIdentifiers(tenantId, lastCustomerId, keys, now)),
+    customerCreated(tenantId, lastCustomerId, now),
+    cardBound(tenantId, lastCustomerId, uid, now),
   ]);
   return { customerId: customer!.id, outcome: "new_customer" };
 }
@@ -210,7 +213,8 @@ async function createWithCard(db: Db, tenantId: number, uid: string, input: Card
  * alone; a VLT code or a document the customer does not hold yet is added (a known
  * client registering with a new VLT code keeps its earlier codes as aliases; the newest
  * is the one the lobby shows). The customer's active card becomes `replaced` and the new
- * card the active one.
+ * card the active one (`card.replaced`; `card.bound` when it had none), and
+ * `customer.updated` lists the fields and keys that changed, if any.
  */
 async function addCard(db: Db, tenantId: number, uid: string, customer: CustomerRecord, input: CardRegistration): Promise<RegistrationResult> {
   const now = Date.now();
@@ -232,12 +236,21 @@ async function addCard(db: Db, tenantId: number, uid: string, customer: Customer
     sex: input.sex,
     ...consentColumns(input.consents, now, customer),
   };
+  // The events compare the stored profile with the new one, so the profile's update goes last.
   await runBatch(db, [
+    rows<never>(endIdentifiers(customer.id, "rfid_card", "replaced", now)),
+    rows<never>(linkIdentifiers(tenantId, customer.id, [...newKeys, rfidCard(uid)], now)),
+    customerUpdated(
+      tenantId,
+      customer.id,
+      profile,
+      newKeys.map((k) => k.kind),
+      now,
+    ),
+    cardBound(tenantId, customer.id, uid, now),
     rows<never>(
       sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer.id} AND ${customers.tenantId} = ${tenantId}`,
     ),
-    rows<never>(endIdentifiers(customer.id, "rfid_card", "replaced", now)),
-    rows<never>(linkIdentifiers(tenantId, customer.id, [...newKeys, rfidCard(uid)], now)),
   ]);
   return { customerId: customer.id, outcome: "card_added" };
 }

@@ -5,6 +5,7 @@ import { isUniqueViolation, uniqueViolated } from "../../db/errors";
 import { customers, identifiers } from "../../db/schema";
 import { col } from "../../db/sql";
 import { IdentifierConflict, IdentifierMismatch, NotFound, RuleViolation, TagActive } from "../errors";
+import { customerCreated, tagsChanged } from "../events/payloads";
 import { insertCustomerStatement, lastCustomerId, storedCustomerId } from "../registry/customers";
 import { cardText, endIdentifiers, holderOf, insertedColumns, linkIdentifier } from "../registry/identifiers";
 import { acquire, type LockOpener, release, tagLockName } from "./locks";
@@ -74,6 +75,18 @@ export async function createTaggedCustomer(
           insertCustomerStatement(db, tenantId, "parking", profile, now),
           rows<never>(linkIdentifier(tenantId, lastCustomerId, { kind: "parking_ref", value: input.refId }, now)),
           ...fresh.map((t) => rows<never>(bindTag(tenantId, lastCustomerId, t, now))),
+          customerCreated(tenantId, lastCustomerId, now),
+          ...(fresh.length > 0
+            ? [
+                tagsChanged(
+                  tenantId,
+                  "tag.added",
+                  lastCustomerId,
+                  fresh.map((t) => t.code),
+                  now,
+                ),
+              ]
+            : []),
         ]);
         return { customerId: created!.id, tags: tags.map((t) => ({ tag: t.code, done: t.first })) };
       } catch (err) {
@@ -159,10 +172,17 @@ export async function bindVehicleTags(
 
     if (fresh.length > 0) {
       const now = Date.now();
-      const [first, ...rest] = fresh.map((t) => rows<{ id: number }>(sql`${bindTag(tenantId, sql`${owner.id}`, t, now)} RETURNING ${col(identifiers.id)}`));
-      let inserted;
+      const binds = fresh.map((t) => rows<{ id: number }>(sql`${bindTag(tenantId, sql`${owner.id}`, t, now)} RETURNING ${col(identifiers.id)}`));
+      const event = tagsChanged(
+        tenantId,
+        "tag.added",
+        owner.id,
+        fresh.map((t) => t.code),
+        now,
+      );
+      let inserted: { id: number }[][];
       try {
-        inserted = await runBatch(db, [first!, ...rest]);
+        inserted = (await runBatch(db, [...binds, event])).slice(0, binds.length) as { id: number }[][];
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         throw await tagInUse(db, tenantId, codes, err);
@@ -196,6 +216,13 @@ export async function cancelVehicleTags(
       rows<{ id: number }>(
         sql`${endIdentifiers(owner, "vehicle_tag", "cancelled", now, and(eq(identifiers.value, t.code), eq(identifiers.qualifier, t.plate)))} RETURNING ${col(identifiers.id)}`,
       ),
+    ),
+    tagsChanged(
+      tenantId,
+      "tag.cancelled",
+      owner,
+      tags.map((t) => t.code),
+      now,
     ),
   ]);
   // The updates matched nothing when the customer is unknown or the id disagrees, so throwing here writes nothing.

@@ -3,6 +3,7 @@ import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isCheckViolation, isUniqueViolation } from "../../db/errors";
 import { type LedgerType, ledgerAccounts, ledgerLots, ledgerStores, ledgerTransactions, tenants } from "../../db/schema";
+import { ledgerPosted, lotExpired } from "../events/payloads";
 import { entryCounterStatements } from "../reports/counters";
 import { EXPIRATION_TYPE, typeByName } from "./catalogue";
 import { expireLotStatements, insertTransaction } from "./statements";
@@ -90,6 +91,8 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
               customerCreated: null,
             }),
           ].map((s) => rows(s)),
+          ledgerPosted(lot.tenantId, "debit", now),
+          lotExpired(lot.tenantId, lot.id, lot.remaining, now),
         ]);
         expired++;
       } catch (err) {

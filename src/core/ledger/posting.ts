@@ -15,6 +15,7 @@ import {
 } from "../../db/schema";
 import { sha256Hex } from "../crypto";
 import { CustomerInactive, NotFound, Overdraft, type Party, RuleViolation } from "../errors";
+import { customerCreated, customerUpdated, ledgerPosted, tierChangedByPosting } from "../events/payloads";
 import { insertCustomerStatement, lastCustomerId } from "../registry/customers";
 import { holderOf, linkIdentifier, normalise } from "../registry/identifiers";
 import { decide, holdersStatement } from "../registry/resolution";
@@ -30,6 +31,7 @@ import {
   ensurePartnerEntity,
   insertReversal,
   insertTransaction,
+  lastTransactionAmount,
   lastTransactionId,
   type OrderLine,
   orderLineStatements,
@@ -187,12 +189,17 @@ function partyStatements(
   let customerSql: SQL;
   if (resolved) {
     customerSql = sql`${resolved.customerId}`;
-    if (resolved.linkLoyaltyId) statements.push(rows(linkIdentifier(tenantId, resolved.customerId, loyaltyId, now)));
+    if (resolved.linkLoyaltyId) {
+      statements.push(
+        rows(linkIdentifier(tenantId, resolved.customerId, loyaltyId, now)),
+        customerUpdated(tenantId, resolved.customerId, {}, ["loyalty_id"], now),
+      );
+    }
   } else {
     const loyaltyData = customer.data === undefined || customer.data === null ? null : JSON.stringify(customer.data);
     statements.push(insertCustomerStatement(db, tenantId, channel, { name: customer.name, loyaltyData }, now));
     customerSql = holderOf(tenantId, "loyalty_id", loyaltyId.value);
-    statements.push(rows(linkIdentifier(tenantId, lastCustomerId, loyaltyId, now)));
+    statements.push(rows(linkIdentifier(tenantId, lastCustomerId, loyaltyId, now)), customerCreated(tenantId, customerSql, now));
   }
   const accountId = resolved ? ctx.accounts.get(`${resolved.customerId}|${unit}`) : undefined;
   if (accountId === undefined) statements.push(rows(ensureAccount(tenantId, customerSql, unit, now)));
@@ -301,7 +308,8 @@ export async function postTransaction(
         customerCreated: party.created ? channel : null,
       }),
     ];
-    statements.push(...effects.map((s) => rows(s)));
+    statements.push(...effects.map((s) => rows(s)), ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now));
+    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.account, lastTransactionAmount, now));
     // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
     const readBack = transactionViewStatements(tenantId, {
       where: sql`${tx.id} = ${lastTransactionId}`,
@@ -396,6 +404,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
         ...debitStatements(tenantId, sender.account, type, now),
         ...entryCounterStatements({ ...entry, direction: "DEBIT", customer: sender.customer, channel, customerCreated: sender.created ? channel : null }),
       ].map((s) => rows(s)),
+      ledgerPosted(tenantId, "transfer", now),
     );
     const creditAt = statements.length;
     statements.push(
@@ -421,6 +430,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
           customerCreated: receiver.created ? channel : null,
         }),
       ].map((s) => rows(s)),
+      ledgerPosted(tenantId, "transfer", now),
     );
     const results = await runOrOverdraft(db, statements, () => new Overdraft("sender", "transfer"));
     return { debitId: (results[debitAt] as { id: number }[])[0]!.id, creditId: (results[creditAt] as { id: number }[])[0]!.id };
@@ -500,7 +510,10 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
             customerCreated: null,
           }),
         ].map((s) => rows(s)),
+        ledgerPosted(tenantId, "reverse", now),
       );
+      // Reversing an earning credit takes its points back from the tier measure too.
+      if (direction === "DEBIT" && type.earns) statements.push(tierChangedByPosting(tenantId, account, sql`-${lastTransactionAmount}`, now));
     }
     const results = await runOrOverdraft(db, statements, () => new Overdraft("customer", "reversal", { listed: !single }));
     return insertAt.map((i) => (results[i] as { id: number }[])[0]!.id);

@@ -20,6 +20,7 @@ export type { Channel, LedgerUnit } from "../../db/schema";
 
 import { holderOf, normalise } from "../registry/identifiers";
 import { addDays, formatLocalDateTime, localToInstant } from "../time";
+import { tiersOf } from "./catalogue";
 
 /**
  * Read models of the loyalty ledger: transactions with their customer (totals and
@@ -97,8 +98,7 @@ export interface GroupRow {
 /** The tenant's tiers (its own, else the defaults), lowest first. */
 export const tenantGroups = (tenantId: number) =>
   rows<GroupRow>(sql`SELECT ${g.id} AS "id", ${g.rank} AS "rank", ${g.name} AS "name", ${g.description} AS "description", ${g.minEarned} AS "minEarned"
-    FROM ${g} WHERE ${g.tenantId} = (CASE WHEN EXISTS (SELECT 1 FROM ${g} WHERE ${g.tenantId} = ${tenantId}) THEN ${tenantId} ELSE 0 END)
-    ORDER BY ${g.rank}`);
+    FROM ${g} WHERE ${tiersOf(tenantId)} ORDER BY ${g.rank}`);
 
 interface CustomerRow {
   id: number;

@@ -2,9 +2,10 @@ import { and, asc, eq, getTableColumns, gt, type SQL, type SQLWrapper, sql } fro
 import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { uniqueViolated } from "../../db/errors";
-import { type Channel, type Customer, customers, type IdentifierKind, identifiers, type NewCustomer, tenants } from "../../db/schema";
+import { type Channel, type Customer, customers, type IdentifierKind, identifiers, tenants } from "../../db/schema";
 import { col } from "../../db/sql";
 import { IdentifierConflict, NotFound } from "../errors";
+import { customerCreated, customerDeleted, customerUpdated } from "../events/payloads";
 
 export type { Customer } from "../../db/schema";
 
@@ -18,6 +19,9 @@ import {
   type NewIdentifier,
   setQualifier,
 } from "./identifiers";
+import { type Profile, type ProfileKind, profileKinds } from "./profile";
+
+export { type Profile, profileKinds } from "./profile";
 
 /**
  * The tenant's customer registry, shared by every surface: a customer's profile and the
@@ -26,18 +30,11 @@ import {
  * write path has to remember them.
  */
 
-/** The keys a customer record carries (cards and tags have their own reads). */
-export const profileKinds = ["document", "vlt_code", "client_code", "parking_ref", "loyalty_id"] as const satisfies readonly IdentifierKind[];
-type ProfileKind = (typeof profileKinds)[number];
-
 /** A customer's active keys by kind, oldest first: `value` and what qualifies it (a document's type). */
 export type Identity = Record<ProfileKind, { value: string; qualifier: string | null }[]>;
 
 /** A customer as the registry knows it: its profile and its active keys. */
 export type CustomerRecord = Customer & { identity: Identity };
-
-/** The profile fields a write may set (the registry's own columns are not among them). */
-export type Profile = Partial<Omit<NewCustomer, "id" | "tenantId" | "active" | "mergedIntoId" | "channel" | "erasedAt" | "createdAt" | "updatedAt">>;
 
 /**
  * A customer's name as one string, for the surfaces with a single name field ("full name
@@ -191,6 +188,7 @@ export async function createCustomer(
     const [[customer]] = await runBatch(db, [
       insertCustomerStatement(db, tenantId, input.channel, input.profile, now),
       ...(input.identifiers.length > 0 ? [rows<never>(linkIdentifiers(tenantId, lastCustomerId, input.identifiers, now))] : []),
+      customerCreated(tenantId, lastCustomerId, now),
     ]);
     return { ...customer!, identity: identityOf(input.identifiers) };
   } catch (err) {
@@ -246,11 +244,17 @@ export async function updateCustomer(db: Db, tenantId: number, id: number, profi
   const now = Date.now();
   const customer = liveCustomerId(tenantId, id);
   try {
+    // The event compares the stored profile with the new one, so it goes between the key changes and the profile's update.
     const results = await runBatch(db, [
-      rows<{ id: number }>(
-        sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer} RETURNING ${col(customers.id)}`,
-      ),
       ...keys.flatMap((change) => keyChangeStatements(tenantId, customer, change, now).map((s) => rows<never>(s))),
+      customerUpdated(
+        tenantId,
+        customer,
+        profile,
+        keys.map((k) => k.kind),
+        now,
+      ),
+      rows<never>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer}`),
       recordStatement(db, tenantId, id),
     ]);
     const [record] = results[results.length - 1] as CustomerRecord[];
@@ -275,13 +279,20 @@ export function updateSet(values: Profile & { updatedAt: number }): SQL {
 }
 
 /**
- * The statements of a soft delete of the customer `customer` names (SQL that still names
- * it once it is inactive), if active and `guard` holds (e.g. "has no sales"): the customer
- * goes inactive (triggers move the tenant's counters) and gives up the keys its kinds
- * release. The first returns the deleted id (none when nothing was deleted).
+ * The statements of a soft delete of the customer `customer` names in the tenant, if
+ * active and `guard` holds (e.g. "has no sales"): its `customer.deleted` event (first, so
+ * that it still sees the customer's keys), then the customer goes inactive (triggers move
+ * the tenant's counters) and gives up the keys its kinds release. The second returns the
+ * deleted id (none when nothing was deleted).
  */
-export function deactivationStatements(customer: SQL, now: number, guard?: SQL): [Statement<{ id: number }[]>, Statement<never[]>] {
+export function deactivationStatements(
+  tenantId: number,
+  customer: SQL,
+  now: number,
+  guard?: SQL,
+): [Statement<never[]>, Statement<{ id: number }[]>, Statement<never[]>] {
   return [
+    customerDeleted(tenantId, customer, now, guard),
     rows<{ id: number }>(sql`UPDATE ${customers} SET ${col(customers.active)} = 0, ${col(customers.updatedAt)} = ${now}
       WHERE ${customers.id} = ${customer} AND ${customers.active} = 1 ${guard ? sql`AND ${guard}` : sql``} RETURNING ${col(customers.id)}`),
     rows<never>(deactivationStatement(customer, now)),
@@ -290,6 +301,6 @@ export function deactivationStatements(customer: SQL, now: number, guard?: SQL):
 
 /** Soft-deletes the active customer `id` names (following merges); not_found when there is none (another tenant's too). */
 export async function deactivateCustomer(db: Db, tenantId: number, id: number): Promise<void> {
-  const [deleted] = await runBatch(db, deactivationStatements(storedCustomerId(tenantId, id), Date.now()));
+  const [, deleted] = await runBatch(db, deactivationStatements(tenantId, storedCustomerId(tenantId, id), Date.now()));
   if (deleted.length === 0) throw new NotFound("customer");
 }

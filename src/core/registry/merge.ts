@@ -1,4 +1,4 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { customers, identifiers, ledgerAccounts, ledgerLots, ledgerTransactions, sales } from "../../db/schema";
@@ -6,7 +6,9 @@ import { col } from "../../db/sql";
 import { type AuditActor, auditStatement } from "../audit";
 import { type LockOpener, rfidLockName } from "../cards/locks";
 import { NotFound, RuleViolation } from "../errors";
-import { type CustomerRecord, getCustomer, type Profile, recordStatement } from "./customers";
+import { customerMerged, tierChangedByMerge } from "../events/payloads";
+import { type CustomerRecord, getCustomer, recordStatement } from "./customers";
+import { profileColumns } from "./profile";
 
 /**
  * Merging a duplicate into its survivor: one customer left where two surfaces (or two
@@ -22,12 +24,6 @@ import { type CustomerRecord, getCustomer, type Profile, recordStatement } from 
  * replaces them all). A document both hold stays once: the absorbed one's row when it was
  * the document's primary holder, else the survivor's.
  */
-
-/** Profile columns a merge fills on the survivor from the absorbed customer where the survivor has none. */
-const mergedProfile = (Object.keys(getTableColumns(customers)) as (keyof typeof customers.$inferSelect)[]).filter(
-  (key): key is keyof Profile & keyof typeof customers.$inferSelect =>
-    !["id", "tenantId", "active", "mergedIntoId", "channel", "erasedAt", "createdAt", "updatedAt"].includes(key),
-);
 
 /** A name and its surnames move as one: a survivor with a name keeps its surnames too (even none), so a name is never doubled. */
 const nameParts: readonly string[] = ["name", "lastName", "paternalSurname", "maternalSurname"];
@@ -91,7 +87,7 @@ export async function mergeCustomers(
       RETURNING ${col(c.id)}`),
     rows(sql`UPDATE ${c} SET ${col(c.mergedIntoId)} = ${S} WHERE ${c.mergedIntoId} = ${A} AND ${c.tenantId} = ${tenantId} AND ${merged}`),
     rows(sql`UPDATE ${c} SET ${sql.join(
-      mergedProfile.map((key) =>
+      profileColumns.map((key) =>
         nameParts.includes(key)
           ? sql`${col(c[key])} = CASE WHEN ${c.name} IS NULL THEN ${src}.${col(c[key])} ELSE ${c[key]} END`
           : sql`${col(c[key])} = coalesce(${c[key]}, ${src}.${col(c[key])})`,
@@ -106,6 +102,8 @@ export async function mergeCustomers(
       WHERE ${i.customerId} = ${A} AND ${i.status} = 'active' AND ${i.exclusive} IS NULL AND ${sameValue(S, false)} AND ${merged}`),
     rows(sql`UPDATE ${i} SET ${col(i.customerId)} = ${S} WHERE ${i.customerId} = ${A} AND ${merged}`),
     rows(sql`UPDATE ${sales} SET ${col(sales.customerId)} = ${S} WHERE ${sales.customerId} = ${A} AND ${sales.tenantId} = ${tenantId} AND ${merged}`),
+    // Before the accounts move: the tier the survivor had and the one the summed points reach.
+    tierChangedByMerge(tenantId, S, A, merged, now),
     // Accounts of units the survivor lacks move whole; the others are summed into the survivor's, lots and entries following.
     rows(sql`UPDATE ${a} SET ${col(a.customerId)} = ${S}, ${col(a.updatedAt)} = ${now}
       WHERE ${a.customerId} = ${A} AND ${a.unit} NOT IN (SELECT ${other}.${col(a.unit)} FROM ${a} AS ${other} WHERE ${other}.${col(a.customerId)} = ${S}) AND ${merged}`),
@@ -122,6 +120,7 @@ export async function mergeCustomers(
         FROM ${t} WHERE ${t.customerId} IN (${S}, ${A})) AS ${renumbered}
       WHERE ${t.id} = ${renumbered}.${sql.identifier("id")} AND ${merged}`),
     rows(sql`UPDATE ${t} SET ${col(t.customerSeq)} = -${t.customerSeq} WHERE ${t.customerId} = ${S} AND ${t.customerSeq} < 0 AND ${merged}`),
+    customerMerged(tenantId, S, A, merged, now),
     audit(merged),
   ]);
   if (done.length === 0) throw new NotFound("customer");

@@ -3,7 +3,15 @@ import { type Envelope, explain, groupByField, isMissing, type Wording } from ".
 import { errorResponses } from "../../http/openapi";
 import { AdminError } from "./schemas";
 
-const entities = { customer: "Customer", transaction: "Transaction", tenant: "Tenant", credential: "Credential", tiers: "Tiers" } as const;
+const entities = {
+  customer: "Customer",
+  transaction: "Transaction",
+  tenant: "Tenant",
+  credential: "Credential",
+  tiers: "Tiers",
+  event: "Event",
+  webhook_endpoint: "Webhook endpoint",
+} as const;
 
 /** The core's errors in the operator API's words. */
 function words(err: DomainError): Wording | undefined {

@@ -1,5 +1,6 @@
 import type { AuditRecord } from "../../core/audit";
 import type { PersonalData } from "../../core/data-subject";
+import { toPublicEvent } from "../../core/events/feed";
 import type { LedgerEntry } from "../../core/ledger/entries";
 import type { Customer, CustomerRecord, Identity } from "../../core/registry/customers";
 import type { CustomerOverview } from "../../core/registry/overview";
@@ -155,6 +156,7 @@ export function renderPersonalData(tenantId: number, data: PersonalData) {
       date: s.date,
       createdAt: iso(s.createdAt),
     })),
+    events: data.events.map(toPublicEvent),
   };
 }
 

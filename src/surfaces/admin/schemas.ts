@@ -5,6 +5,7 @@ import { identifierKinds, identifierStatuses } from "../../core/registry/identif
 import { decodeSearchCursor } from "../../core/registry/search";
 import { saleKinds } from "../../core/sales";
 import { credentialKinds, DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from "../../core/tenants/credentials";
+import { Event } from "../v1/schemas";
 
 /** Digits (at most `max`), read as a number: ids and counts in paths and query strings. */
 const digits = (message: string, max = 15) =>
@@ -311,6 +312,9 @@ export const PersonalDataExport = z
         createdAt: z.string(),
       }),
     ),
+    events: z.array(Event).openapi({
+      description: "The events about the person, oldest first, as the feed serves them (after an erasure: redacted, plus `customer.erased`).",
+    }),
   })
   .openapi("PersonalDataExport");
 

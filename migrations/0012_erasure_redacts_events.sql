@@ -1,0 +1,2 @@
+ALTER TABLE `events` ADD `customer_id` integer GENERATED ALWAYS AS (json_extract("data", '$.customer.id')) VIRTUAL;--> statement-breakpoint
+CREATE INDEX `events_tenant_customer` ON `events` (`tenant_id`,`customer_id`);

@@ -1,0 +1,370 @@
+import { type Column, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
+import {
+  customers,
+  type IdentifierKind,
+  identifierStatuses,
+  identifiers,
+  ledgerAccounts,
+  ledgerGroups,
+  ledgerLots,
+  ledgerStores,
+  ledgerTransactions,
+  sales,
+} from "../../db/schema";
+import { tiersOf } from "../ledger/catalogue";
+import { type Profile, profileColumns, profileKinds } from "../registry/profile";
+import { appendEvent } from "./outbox";
+
+/**
+ * The event catalogue's payloads, as SQL that builds each event's `data` from the rows a
+ * write has just written, and the statements that append them (see outbox.ts). Each
+ * builder says where in its batch it goes: most read the state after the write, so they
+ * go last; the few that must compare with the state before (an update's changed fields, a
+ * delete's keys) go before the statement they describe, under the same conditions.
+ *
+ * What events carry: the customer's id and active keys (documents, VLT codes, client
+ * codes, parking refIds, loyalty externalIds) and what changed. Never a secret, and never
+ * an RFID card's UID: no partner API returns one, so a card is its id and last four
+ * characters. Vehicle tag codes and plates are in clear, as the parking surface lists them.
+ * Ledger amounts are integers in hundredths (as the ledger stores them), a sale's amount
+ * as the sales surface stores `monto`, times ISO 8601 UTC.
+ */
+
+const c = customers;
+const i = identifiers;
+const t = ledgerTransactions;
+const a = ledgerAccounts;
+const g = ledgerGroups;
+
+/**
+ * A constant of the schema (a column or kind name) as an SQL string literal rather than a
+ * bound value: D1 binds at most 100 values per statement, and a customer's JSON names
+ * every profile column.
+ */
+const literal = (name: string) => sql.raw(`'${name.replaceAll("'", "''")}'`);
+
+/** Epoch milliseconds as ISO 8601 UTC (`2026-08-14T15:04:05.123Z`). */
+const iso = (ms: SQL | Column) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${ms} / 1000.0, 'unixepoch')`;
+
+const kindList = sql.join(profileKinds.map(literal), sql`, `);
+
+/**
+ * The customer's active keys (`[{kind, value, qualifier}]`, by kind, oldest first), read
+ * as `keyRow`, so that `customer` may name a column of the outer row even when that row
+ * is an identifier. One index probe per kind: a fleet customer's hundreds of vehicle tags
+ * are never read.
+ */
+const keyRow = sql.identifier("key_row");
+const keyColumn = (column: Column) => sql`${keyRow}.${sql.identifier(column.name)}`;
+function keysJson(customer: SQL | Column | number): SQL {
+  return sql`json((SELECT json_group_array(json_object('kind', ${keyColumn(i.kind)}, 'value', ${keyColumn(i.value)}, 'qualifier', ${keyColumn(i.qualifier)}))
+    FROM ${i} AS ${keyRow} WHERE ${keyColumn(i.customerId)} = ${customer} AND ${keyColumn(i.kind)} IN (${kindList})
+      AND ${keyColumn(i.status)} = 'active'))`;
+}
+
+/** `{id, identifiers}`: how events other than `customer.*` name their customer. */
+function customerRef(customer: SQL | Column | number): SQL {
+  return sql`json_object('id', ${customer}, 'identifiers', ${keysJson(customer)})`;
+}
+
+/** A customers column as event JSON: booleans as true/false, times (`*_at`, epoch ms) as ISO 8601, stored JSON as JSON. */
+function columnJson(column: Column, value: SQL | Column = column): SQL {
+  if (column.dataType === "boolean") return sql`CASE ${value} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END`;
+  if (column.name.endsWith("_at")) return sql`CASE WHEN ${value} IS NOT NULL THEN ${iso(value)} END`;
+  if (column === c.loyaltyData) return sql`json(${value})`;
+  return sql`${value}`;
+}
+
+const profileColumnOf = (key: (typeof profileColumns)[number]) => getTableColumns(customers)[key] as Column;
+
+/** A profile value a write is about to set, as the column stores it. */
+const stored = (column: Column, value: unknown) => sql`${value === null || value === undefined ? null : column.mapToDriverValue(value)}`;
+
+/**
+ * The whole customer, over a row of `customers`: registry fields, every profile field
+ * (snake_case, as the schema names it) and its keys. `pending` are profile values a
+ * statement after this one is about to write (they show instead of the stored ones);
+ * `active` and `updatedAt`, likewise, what a deactivation after it will set.
+ */
+function customerJson(options: { pending?: Profile; active?: boolean; updatedAt?: number } = {}): SQL {
+  const pending = options.pending ?? {};
+  const fields = profileColumns.map((key) => {
+    const column = profileColumnOf(key);
+    const value = key in pending && pending[key] !== undefined ? stored(column, pending[key]) : column;
+    return sql`${literal(column.name)}, ${columnJson(column, value)}`;
+  });
+  const active = options.active === undefined ? columnJson(c.active) : sql`json(${options.active ? "true" : "false"})`;
+  return sql`json_object('id', ${c.id}, 'channel', ${c.channel}, 'active', ${active}, ${sql.join(fields, sql`, `)},
+    'identifiers', ${keysJson(c.id)}, 'created_at', ${iso(c.createdAt)},
+    'updated_at', ${options.updatedAt === undefined ? iso(c.updatedAt) : iso(sql`${options.updatedAt}`)})`;
+}
+
+/** The customer row `customer` names in the tenant. */
+const customerRow = (tenantId: number, customer: SQL | number) => sql`${c.id} = ${customer} AND ${c.tenantId} = ${tenantId}`;
+
+/** `customer.created` `{customer}`; goes after the statements that create the customer and link its keys. */
+export function customerCreated(tenantId: number, customer: SQL, now: number): Statement<never[]> {
+  return appendEvent({
+    tenantId,
+    type: "customer.created",
+    data: sql`json_object('customer', ${customerJson()})`,
+    from: sql`${c}`,
+    where: customerRow(tenantId, customer),
+    now,
+  });
+}
+
+/**
+ * `customer.updated` `{customer, changed}`: `changed` names the profile fields whose value
+ * `profile` changes and "identifiers" when the batch linked or ended one of the customer's
+ * keys of `keyKinds` (the kinds it writes); nothing is appended when nothing changes. Goes
+ * after the batch's key statements and before the statement that writes `profile` (it
+ * compares the stored values with it).
+ */
+export function customerUpdated(
+  tenantId: number,
+  customer: SQL | number,
+  profile: Profile,
+  keyKinds: readonly IdentifierKind[],
+  now: number,
+): Statement<never[]> {
+  const keysChanged =
+    keyKinds.length === 0
+      ? sql`0`
+      : sql`EXISTS (SELECT 1 FROM ${i} WHERE ${i.customerId} = ${c.id} AND ${i.status} IN (${sql.join(identifierStatuses.map(literal), sql`, `)})
+          AND ${i.kind} IN (${sql.join(keyKinds.map(literal), sql`, `)}) AND ${i.statusChangedAt} = ${now})`;
+  // `,"phone","identifiers"`: concatenated rather than aggregated, because D1 counts a json_each() row as a row read.
+  const checks = profileColumns
+    .filter((key) => profile[key] !== undefined)
+    .map((key) => {
+      const column = profileColumnOf(key);
+      return sql`CASE WHEN ${column} IS NOT ${stored(column, profile[key])} THEN ${literal(`,"${column.name}"`)} ELSE '' END`;
+    });
+  checks.push(sql`CASE WHEN ${keysChanged} THEN ',"identifiers"' ELSE '' END`);
+  const changed = sql`(${sql.join(checks, sql` || `)})`;
+  return appendEvent({
+    tenantId,
+    type: "customer.updated",
+    data: sql`json_object('customer', ${customerJson({ pending: profile, updatedAt: now })}, 'changed', json('[' || substr(${changed}, 2) || ']'))`,
+    from: sql`${c}`,
+    where: sql`${customerRow(tenantId, customer)} AND ${c.active} = 1 AND ${changed} <> ''`,
+    now,
+  });
+}
+
+/**
+ * `customer.deleted` `{customer}` (inactive, with the keys it held): goes before the
+ * deactivation, under the same `guard`, so that it still sees the keys the deactivation
+ * gives up.
+ */
+export function customerDeleted(tenantId: number, customer: SQL, now: number, guard?: SQL): Statement<never[]> {
+  return appendEvent({
+    tenantId,
+    type: "customer.deleted",
+    data: sql`json_object('customer', ${customerJson({ active: false, updatedAt: now })})`,
+    from: sql`${c}`,
+    where: sql`${customerRow(tenantId, customer)} AND ${c.active} = 1 ${guard ? sql`AND ${guard}` : sql``}`,
+    now,
+  });
+}
+
+/** `customer.merged` `{customer, merged: {id}}` (the survivor as it is now); goes last in the merge, under its `merged` condition. */
+export function customerMerged(tenantId: number, survivorId: number, absorbedId: number, merged: SQL, now: number): Statement<never[]> {
+  return appendEvent({
+    tenantId,
+    type: "customer.merged",
+    data: sql`json_object('customer', ${customerJson()}, 'merged', json_object('id', ${absorbedId}))`,
+    from: sql`${c}`,
+    where: sql`${customerRow(tenantId, survivorId)} AND ${merged}`,
+    now,
+  });
+}
+
+/**
+ * `customer.erased` `{customer: {id, identifiers: []}, erased_at}`: goes after an
+ * erasure's statements, once per person (the first erasure marks the survivor `erased_at`).
+ */
+export function customerErased(tenantId: number, customerId: number, now: number): Statement<never[]> {
+  return appendEvent({
+    tenantId,
+    type: "customer.erased",
+    data: sql`json_object('customer', json_object('id', ${c.id}, 'identifiers', json('[]')), 'erased_at', ${iso(c.erasedAt)})`,
+    from: sql`${c}`,
+    where: sql`${customerRow(tenantId, customerId)} AND ${c.erasedAt} = ${now}`,
+    now,
+  });
+}
+
+/** An RFID card as events show it: its id and last four characters. */
+const cardJson = (id: SQL | Column, uid: SQL | Column) => sql`json_object('id', ${id}, 'last4', substr(${uid}, -4))`;
+
+/**
+ * `card.bound` `{customer, card}`, or `card.replaced` `{customer, card, replaced}` when the
+ * batch replaced the customer's active cards with it; goes after the card is linked.
+ */
+export function cardBound(tenantId: number, customer: SQL | number, uid: string, now: number): Statement<never[]> {
+  const r = sql.identifier("replaced_card");
+  const replaced = sql`FROM ${i} AS ${r} WHERE ${r}.${sql.identifier(i.customerId.name)} = ${i.customerId} AND ${r}.${sql.identifier(i.kind.name)} = 'rfid_card'
+    AND ${r}.${sql.identifier(i.status.name)} = 'replaced' AND ${r}.${sql.identifier(i.statusChangedAt.name)} = ${now}`;
+  const card = cardJson(i.id, i.value);
+  const bound = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card})`;
+  const replacing = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card},
+    'replaced', json((SELECT json_group_array(${cardJson(sql`${r}.${sql.identifier(i.id.name)}`, sql`${r}.${sql.identifier(i.value.name)}`)}) ${replaced})))`;
+  const replacedAny = sql`EXISTS (SELECT 1 ${replaced})`;
+  return appendEvent({
+    tenantId,
+    type: sql`CASE WHEN ${replacedAny} THEN 'card.replaced' ELSE 'card.bound' END`,
+    data: sql`CASE WHEN ${replacedAny} THEN ${replacing} ELSE ${bound} END`,
+    from: sql`${i}`,
+    // `+`: found by its value (one index entry), not among all the customer's keys.
+    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'rfid_card' AND ${i.value} = ${uid} AND +${i.customerId} = ${customer} AND ${i.createdAt} = ${now}`,
+    now,
+  });
+}
+
+/**
+ * One `tag.added` or `tag.cancelled` `{customer, tag: {id, code, plate}}` per tag of
+ * `codes` the batch bound (or cancelled) for the customer; goes after those statements.
+ */
+export function tagsChanged(tenantId: number, type: "tag.added" | "tag.cancelled", customer: SQL | number, codes: readonly string[], now: number) {
+  const changedNow =
+    type === "tag.added" ? sql`${i.status} = 'active' AND ${i.createdAt} = ${now}` : sql`${i.status} = 'cancelled' AND ${i.statusChangedAt} = ${now}`;
+  const codeList = sql.join(
+    codes.map((code) => sql`${code}`),
+    sql`, `,
+  );
+  return appendEvent({
+    tenantId,
+    type,
+    data: sql`json_object('customer', ${customerRef(i.customerId)}, 'tag', json_object('id', ${i.id}, 'code', ${i.value}, 'plate', ${i.qualifier}))`,
+    from: sql`${i}`,
+    // `+`: found by their codes (an index entry each), not among all the customer's tags.
+    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'vehicle_tag' AND ${i.value} IN (${codeList}) AND +${i.customerId} = ${customer} AND ${changedNow}`,
+    orderBy: sql`${i.id}`,
+    now,
+  });
+}
+
+/** What a ledger posting did, as `ledger.posted` names it. */
+export type LedgerOperation = "credit" | "debit" | "reverse" | "transfer";
+
+/** A transaction row as events show it, with its account's balance at this point of the batch. */
+const transactionJson = (operation: LedgerOperation) =>
+  sql`json_object('id', ${t.id}, 'operation', ${operation}, 'direction', ${t.direction}, 'type', ${t.type}, 'category', ${t.category}, 'code', ${t.code},
+    'unit', ${t.unit}, 'amount', ${t.amount}, 'balance_after', (SELECT ${a.balance} FROM ${a} WHERE ${a.id} = ${t.accountId}),
+    'store', (SELECT ${ledgerStores.externalId} FROM ${ledgerStores} WHERE ${ledgerStores.id} = ${t.storeId}),
+    'reverses', ${t.reversesId}, 'counterpart', ${t.counterpartId}, 'created_at', ${iso(t.createdAt)})`;
+
+/** The transaction the batch inserted last (rows are never deleted, so the newest has the highest id). */
+const lastTransaction = sql`${t.id} = (SELECT max(${t.id}) FROM ${t})`;
+
+/**
+ * `ledger.posted` `{customer, transaction}` of the transaction the batch inserted last,
+ * with unit, amount and the account's balance after it; goes right after that entry's
+ * statements (before the next entry's insert).
+ */
+export function ledgerPosted(tenantId: number, operation: LedgerOperation, now: number): Statement<never[]> {
+  return appendEvent({
+    tenantId,
+    type: "ledger.posted",
+    data: sql`json_object('customer', ${customerRef(t.customerId)}, 'transaction', ${transactionJson(operation)})`,
+    from: sql`${t}`,
+    where: sql`${lastTransaction} AND ${t.tenantId} = ${tenantId}`,
+    now,
+  });
+}
+
+/**
+ * `lot.expired` `{customer, lot, amount, unit, transaction, balance_after}`: the lot as it
+ * is after the expiration debit just inserted took `amount` from it; goes after that
+ * debit's statements.
+ */
+export function lotExpired(tenantId: number, lotId: number, amount: number, now: number): Statement<never[]> {
+  const l = ledgerLots;
+  const lot = sql`json_object('id', ${l.id}, 'set_name', ${l.setName}, 'amount', ${l.amount}, 'remaining', ${l.remaining}, 'expired', ${l.expired},
+    'expires_at', ${iso(l.expiresAt)})`;
+  return appendEvent({
+    tenantId,
+    type: "lot.expired",
+    data: sql`json_object('customer', ${customerRef(sql`(SELECT ${a.customerId} FROM ${a} WHERE ${a.id} = ${l.accountId})`)}, 'lot', ${lot},
+      'amount', ${amount}, 'unit', 'POINTS', 'transaction', json_object('id', (SELECT max(${t.id}) FROM ${t})),
+      'balance_after', (SELECT ${a.balance} FROM ${a} WHERE ${a.id} = ${l.accountId}))`,
+    from: sql`${l}`,
+    where: sql`${l.id} = ${lotId} AND ${l.tenantId} = ${tenantId}`,
+    now,
+  });
+}
+
+/** The tenant's tier that `earned` lifetime POINTS reach (`{id, name, rank}`), or null. */
+function tierJson(tenantId: number, earned: SQL): SQL {
+  return sql`json((SELECT json_object('id', ${g.id}, 'name', ${g.name}, 'rank', ${g.rank}) FROM ${g}
+    WHERE ${tiersOf(tenantId)} AND ${g.minEarned} <= ${earned} ORDER BY ${g.rank} DESC LIMIT 1))`;
+}
+
+/**
+ * `tier.changed` `{customer, from, to, earned}` when the customer's lifetime POINTS earned
+ * move from `before` to `after` across a tier boundary. `from`/`where` give the row both
+ * are read over.
+ */
+function tierChanged(spec: { tenantId: number; customer: SQL | Column; before: SQL; after: SQL; from?: SQL; where?: SQL; now: number }) {
+  const from = tierJson(spec.tenantId, spec.before);
+  const to = tierJson(spec.tenantId, spec.after);
+  return appendEvent({
+    tenantId: spec.tenantId,
+    type: "tier.changed",
+    data: sql`json_object('customer', ${customerRef(spec.customer)}, 'from', ${from}, 'to', ${to}, 'earned', ${spec.after})`,
+    from: spec.from,
+    where: sql`${from} IS NOT ${to} ${spec.where ? sql`AND ${spec.where}` : sql``}`,
+    now: spec.now,
+  });
+}
+
+/**
+ * `tier.changed` of a posting that moved the POINTS account `account`'s `earned` by
+ * `delta` (SQL valid at this point of the batch); goes after the account's update.
+ */
+export function tierChangedByPosting(tenantId: number, account: SQL, delta: SQL, now: number): Statement<never[]> {
+  return tierChanged({
+    tenantId,
+    customer: a.customerId,
+    before: sql`${a.earned} - ${delta}`,
+    after: sql`${a.earned}`,
+    from: sql`${a}`,
+    where: sql`${a.id} = ${account} AND ${a.unit} = 'POINTS'`,
+    now,
+  });
+}
+
+/**
+ * `tier.changed` of a merge, whose survivor's POINTS earned become the sum of both
+ * customers'; goes before the merge's account statements, under its `merged` condition.
+ */
+export function tierChangedByMerge(tenantId: number, survivorId: number, absorbedId: number, merged: SQL, now: number): Statement<never[]> {
+  const earned = (customerId: number) => sql`coalesce((SELECT ${a.earned} FROM ${a} WHERE ${a.customerId} = ${customerId} AND ${a.unit} = 'POINTS'), 0)`;
+  return tierChanged({
+    tenantId,
+    customer: sql`${survivorId}`,
+    before: earned(survivorId),
+    after: sql`${earned(survivorId)} + ${earned(absorbedId)}`,
+    where: merged,
+    now,
+  });
+}
+
+/**
+ * `sale.recorded` `{customer, sale}` of the sale the batch inserted last for `customer`;
+ * goes after the insert, which it mirrors (`customer` active in the tenant).
+ */
+export function saleRecorded(tenantId: number, customer: SQL, now: number): Statement<never[]> {
+  const s = sales;
+  return appendEvent({
+    tenantId,
+    type: "sale.recorded",
+    data: sql`json_object('customer', ${customerRef(s.customerId)}, 'sale', json_object('id', ${s.id}, 'kind', ${s.kind}, 'apartment', ${s.apartment},
+      'amount', ${s.amount}, 'date', ${s.date}))`,
+    from: sql`${s}`,
+    where: sql`${s.id} = (SELECT max(${s.id}) FROM ${s}) AND ${s.tenantId} = ${tenantId} AND ${s.customerId} = ${customer} AND ${s.createdAt} = ${now}`,
+    now,
+  });
+}
