@@ -82,5 +82,10 @@ export function cost(headers: Headers): { d1RoundTrips: number; rowsRead: number
   return { d1RoundTrips: desc("d1"), rowsRead: desc("d1-rows-read"), rowsWritten: desc("d1-rows-written"), durableCalls: desc("do") };
 }
 
+/** Durable Object calls a request left to run after its answer (`do-deferred` in Server-Timing). */
+export function deferredDurableCalls(headers: Headers): number {
+  return Number(/(?:^|, )do-deferred;desc="(\d+)"/.exec(headers.get("server-timing") ?? "")?.[1] ?? Number.NaN);
+}
+
 /** Runs the cron trigger's jobs (lot expiration) at `time`; returns what they report, which the cron handler would log. */
 export const runCron = (time = Date.now()): Promise<JobReport[]> => runScheduledJobs(env, time);

@@ -1,18 +1,18 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { drizzle } from "drizzle-orm/d1";
-import { type CostMeter, meteredD1 } from "./cost-meter";
+import { RequestIo, requestD1 } from "./io";
 
 /**
  * The one Drizzle handle per D1 binding, built once per isolate (without `{ schema }`:
  * ficha uses the query builder, not relational queries). Prepared queries hang off it
- * (db/batch.ts), so they too are built once per isolate. Every round trip is recorded in
- * the CostMeter of the request that made it, found through `withMeter`.
+ * (db/batch.ts), so they too are built once per isolate. Every statement runs through the
+ * RequestIo of the request that made it (db/io.ts), found through `withRequestIo`.
  */
 const handles = new WeakMap<D1Database, ReturnType<typeof build>>();
-const meters = new AsyncLocalStorage<CostMeter>();
+const requests = new AsyncLocalStorage<RequestIo>();
 
 function build(d1: D1Database) {
-  return drizzle(meteredD1(d1, () => meters.getStore()));
+  return drizzle(requestD1(d1, () => requests.getStore()));
 }
 
 export function createDb(d1: D1Database) {
@@ -26,7 +26,9 @@ export function createDb(d1: D1Database) {
 
 export type Db = ReturnType<typeof createDb>;
 
-/** Runs `work` with `meter` as the meter that every D1 call made within it records into. */
-export function withMeter<T>(meter: CostMeter, work: () => T): T {
-  return meters.run(meter, work);
+/** Runs `work` with `io` as the RequestIo of every D1 call made within it. */
+export function withRequestIo<T>(io: RequestIo, work: () => T): T {
+  return requests.run(io, work);
 }
+
+export { RequestIo };

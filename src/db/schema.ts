@@ -27,6 +27,12 @@ export const tenants = sqliteTable("tenants", {
   pointsLifetimeDays: integer("points_lifetime_days").notNull().default(365),
   /** Requests per minute each partner credential of the tenant may make on Bearer routes; null = the PARTNER_RATE_LIMIT var. */
   partnerRateLimit: integer("partner_rate_limit"),
+  /**
+   * Whether the partner GET routes may read from the nearest D1 replica (a D1 session
+   * `first-unconstrained`). Off by default: legacy clients never send a bookmark back and
+   * expect to read their own writes at once. See the README's "Read replicas".
+   */
+  partnerReplicaReads: integer("partner_replica_reads", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -58,6 +64,8 @@ export const credentials = sqliteTable(
      * already carries the limit: no second row, no second round trip.
      */
     rateLimit: integer("rate_limit"),
+    /** The tenant's `partner_replica_reads`, copied the same way. */
+    replicaReads: integer("replica_reads", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },

@@ -1,5 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 
+/** A window's count after one `hit`. */
+export interface WindowCount {
+  count: number;
+  /** Seconds until the current window ends and the count starts again. */
+  resetSeconds: number;
+}
+
 /** The outcome of one `consume` call. */
 export interface RateDecision {
   allowed: boolean;
@@ -23,16 +30,34 @@ interface WindowState {
 export class RateLimiter extends DurableObject<Env> {
   /** Counts `cost` hits against `limit` per `windowSeconds`; cost 0 only asks. A refused hit is not counted. */
   consume(limit: number, windowSeconds: number, cost = 1): RateDecision {
-    const now = Date.now();
-    const windowMs = windowSeconds * 1000;
-    const start = Math.floor(now / windowMs) * windowMs;
-    const state = this.ctx.storage.kv.get<WindowState>("window");
-    let count = state && state.start === start ? state.count : 0;
+    const { start, count: counted, resetSeconds } = this.window(windowSeconds);
+    let count = counted;
     const allowed = cost === 0 ? count < limit : count + cost <= limit;
     if (allowed && cost > 0) {
       count += cost;
       this.ctx.storage.kv.put<WindowState>("window", { start, count });
     }
-    return { allowed, limit, remaining: Math.max(0, limit - count), resetSeconds: Math.ceil((start + windowMs - now) / 1000) };
+    return { allowed, limit, remaining: Math.max(0, limit - count), resetSeconds };
+  }
+
+  /**
+   * Counts one hit, whatever the limit, and answers the window's count: for a caller that
+   * learns its limit only later (a Bearer route reads it with its first D1 round trip,
+   * while this call runs). In a fixed window that admits the hits numbered up to the
+   * limit, exactly as `consume` does; the refused ones are counted too, which changes
+   * nothing but the count, since the window's end resets it either way.
+   */
+  hit(windowSeconds: number): WindowCount {
+    const { start, count, resetSeconds } = this.window(windowSeconds);
+    this.ctx.storage.kv.put<WindowState>("window", { start, count: count + 1 });
+    return { count: count + 1, resetSeconds };
+  }
+
+  private window(windowSeconds: number): { start: number; count: number; resetSeconds: number } {
+    const now = Date.now();
+    const windowMs = windowSeconds * 1000;
+    const start = Math.floor(now / windowMs) * windowMs;
+    const state = this.ctx.storage.kv.get<WindowState>("window");
+    return { start, count: state && state.start === start ? state.count : 0, resetSeconds: Math.ceil((start + windowMs - now) / 1000) };
   }
 }

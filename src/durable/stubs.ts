@@ -15,11 +15,12 @@ export function meteredStub<T extends Rpc.DurableObjectBranded | undefined>(
       const value: unknown = Reflect.get(target, property);
       if (typeof value !== "function" || property === "then") return value;
       return async (...args: unknown[]) => {
+        const deferred = meter.startDurable();
         const started = performance.now();
         try {
           return await Reflect.apply(value as (...a: unknown[]) => Promise<unknown>, target, args);
         } finally {
-          meter.recordDurable(performance.now() - started);
+          if (!deferred) meter.recordDurable(performance.now() - started);
         }
       };
     },

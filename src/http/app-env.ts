@@ -1,14 +1,15 @@
 import type { LockOpener } from "../core/cards/locks";
 import type { Principal } from "../core/tenants/credentials";
 import type { Db } from "../db/client";
-import type { CostMeter } from "../db/cost-meter";
+import type { RequestIo } from "../db/io";
 
 /** What every handler can read from the Hono context. */
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     db: Db;
-    meter: CostMeter;
+    /** The request's D1 traffic: cost meter, D1 session, gate (db/io.ts). */
+    io: RequestIo;
     /** The CardLock Durable Objects, metered with the request. */
     locks: LockOpener;
     requestId: string;

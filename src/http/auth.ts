@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AuditActor } from "../core/audit";
 import { constantTimeEqual, sha256Hex } from "../core/crypto";
-import { findLiveCredential } from "../core/tenants/credentials";
+import { liveCredentialCheck } from "../core/tenants/credentials";
 import { type Keyring, KeyringError, parseKeyring, verifyAccessToken } from "../core/tenants/tokens";
 import type { AppEnv } from "./app-env";
 import { RequestError, unauthenticated } from "./errors";
-import { limitPerCredential } from "./rate-limit";
+import { countPerCredential } from "./rate-limit";
 import { isSafeMethod, readSession, requireCsrf, type Session } from "./session";
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/;
@@ -35,20 +35,44 @@ export function signingKeys(env: Env): Keyring {
  * Partner routes: a ficha access token (HS256, unexpired, signed by a key still in the
  * ring) whose credential is still live in D1 — one indexed read, so revoking a credential
  * stops its tokens at once — then the credential's rate limit, counted in its RateLimiter
- * (one Durable Object call; the limit came with the liveness read). Sets `principal`;
+ * (one Durable Object call). The liveness read is the request's gate (db/io.ts): it rides
+ * in the route's first D1 round trip (alone before it when that trip writes), the limiter
+ * call runs meanwhile, and nothing the route read is used, nor anything written, until
+ * both have passed. A route that answers without D1 (a refused body) checks them after
+ * its handler, so a revoked or limited caller always gets 401 / 429. Sets `principal`;
  * every query downstream filters by `principal.tenantId`.
+ *
+ * A tenant that lets partner reads use replicas (`partner_replica_reads`) has its GET
+ * routes served by the nearest replica. The setting comes with the liveness read, which
+ * must ride the session the request reads on, so each isolate remembers it from the
+ * tenant's previous request (`replicaTenants`): a change applies from the second request
+ * an isolate serves.
  */
 export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   const claims = token ? await verifyAccessToken(token, signingKeys(c.env)) : null;
-  const credential = claims ? await findLiveCredential(c.get("db"), claims.credentialId, claims.tenantId) : null;
-  if (!claims || !credential) throw unauthenticated();
+  if (!claims) throw unauthenticated();
   c.set("principal", { tenantId: claims.tenantId, credentialId: claims.credentialId, kind: "partner" });
   // A partner's own audited changes (its webhook endpoints) are recorded under its credential.
   c.set("actor", `credential:${claims.credentialId}`);
-  await limitPerCredential(c, claims.credentialId, credential.rateLimit);
+  const decideLimit = countPerCredential(c, claims.credentialId);
+  const io = c.get("io");
+  if (c.req.method === "GET" && replicaTenants.has(claims.tenantId)) io.preferReplica();
+  io.guard({
+    statement: liveCredentialCheck(c.get("db"), claims.credentialId, claims.tenantId),
+    admit: async (credential) => {
+      if (!credential) throw unauthenticated();
+      if (credential.replicaReads) replicaTenants.add(claims.tenantId);
+      else replicaTenants.delete(claims.tenantId);
+      await decideLimit(credential.rateLimit);
+    },
+  });
   await next();
+  await io.settle();
 };
+
+/** The tenants this isolate last saw allowing replica reads for partners (see `bearerAuth`). */
+const replicaTenants = new Set<number>();
 
 let adminFingerprint: { token: string; actor: string } | undefined;
 

@@ -26,9 +26,13 @@ export interface RateLimitRule {
  * whether to fail open or closed.
  */
 export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule): Promise<RateDecision> {
-  const limiter = meteredStub(c.env.RATE_LIMITER, rule.key, c.get("meter"));
-  const decision = await limiter.consume(rule.limit, rule.windowSeconds, rule.cost ?? 1);
-  c.header("RateLimit-Policy", `"default";q=${rule.limit};w=${rule.windowSeconds}`);
+  const limiter = meteredStub(c.env.RATE_LIMITER, rule.key, c.get("io").meter);
+  return answer(c, await limiter.consume(rule.limit, rule.windowSeconds, rule.cost ?? 1), rule.windowSeconds);
+}
+
+/** Sets the `RateLimit-Policy` / `RateLimit` headers of a decision; throws `rate_limited` (with `Retry-After`) when it refuses. */
+function answer(c: Context<AppEnv>, decision: RateDecision, windowSeconds: number): RateDecision {
+  c.header("RateLimit-Policy", `"default";q=${decision.limit};w=${windowSeconds}`);
   c.header("RateLimit", `"default";r=${decision.remaining};t=${decision.resetSeconds}`);
   if (!decision.allowed) {
     c.header("Retry-After", String(decision.resetSeconds));
@@ -56,13 +60,29 @@ const PARTNER_WINDOW_SECONDS = 60;
 
 /**
  * Every Bearer route: PARTNER_RATE_LIMIT requests per minute per partner credential, or
- * the tenant's own limit (`tenantLimit`). A brake on one caller's share of the service,
- * so an unreachable limiter lets the request through rather than fail it.
+ * the tenant's own limit. The limit comes with the credential's liveness read, in the
+ * request's first D1 round trip, so the hit is counted at once, concurrently with it
+ * (`RateLimiter.hit`), and the function returned decides once the limit is known. A
+ * brake on one caller's share of the service, so an unreachable limiter lets the request
+ * through rather than fail it; an over-limit credential is still refused.
  */
-export function limitPerCredential(c: Context<AppEnv>, credentialId: number, tenantLimit: number | null): Promise<void> {
-  return enforceRateLimitFailOpen(c, {
-    key: `partner:${credentialId}`,
-    limit: tenantLimit ?? Number(c.env.PARTNER_RATE_LIMIT),
-    windowSeconds: PARTNER_WINDOW_SECONDS,
-  });
+export function countPerCredential(c: Context<AppEnv>, credentialId: number): (tenantLimit: number | null) => void | Promise<void> {
+  const limiter = meteredStub(c.env.RATE_LIMITER, `partner:${credentialId}`, c.get("io").meter);
+  const counted = limiter.hit(PARTNER_WINDOW_SECONDS).then(
+    (window) => window,
+    (err: unknown) => {
+      console.error(JSON.stringify({ level: "warn", msg: "rate limiter unreachable; request let through", requestId: c.get("requestId"), error: String(err) }));
+      return null;
+    },
+  );
+  return async (tenantLimit) => {
+    const window = await counted;
+    if (!window) return;
+    const limit = tenantLimit ?? Number(c.env.PARTNER_RATE_LIMIT);
+    answer(
+      c,
+      { allowed: window.count <= limit, limit, remaining: Math.max(0, limit - window.count), resetSeconds: window.resetSeconds },
+      PARTNER_WINDOW_SECONDS,
+    );
+  };
 }

@@ -3,10 +3,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
-import { CostMeter } from "../../src/db/cost-meter";
 import type { AppEnv } from "../../src/http/app-env";
 import { adminAuth, bearerAuth } from "../../src/http/auth";
+import { observe } from "../../src/http/observe";
 import { createSurface } from "../../src/http/surface";
 import { adminEnvelope } from "../../src/surfaces/admin/envelope";
 import { admin, newTenant } from "../helpers";
@@ -21,13 +20,7 @@ const probe = createSurface(adminEnvelope, ["/probe/*"])
   .openapi(createRoute({ method: "get", path: "/probe/admin", middleware: [adminAuth] as const, responses: { 200: { description: "ok" } } }), (c) =>
     c.json({ ok: true }),
   );
-const app = new Hono<AppEnv>()
-  .use((c, next) => {
-    c.set("db", createDb(c.env.DB));
-    c.set("meter", new CostMeter());
-    return next();
-  })
-  .route("/", probe);
+const app = new Hono<AppEnv>().use(observe).route("/", probe);
 
 async function probeAs(path: string, headers: Record<string, string>) {
   const res = await app.request(path, { headers }, env);

@@ -3,8 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { NotFound } from "../../src/core/errors";
 import { createCustomer, deactivateCustomer } from "../../src/core/registry/customers";
-import { createDb, withMeter } from "../../src/db/client";
-import { CostMeter } from "../../src/db/cost-meter";
+import { createDb, RequestIo, withRequestIo } from "../../src/db/client";
 import { customers } from "../../src/db/schema";
 import { admin, call, newTenant } from "../helpers";
 import { seedCard, seedCustomer } from "../registry";
@@ -131,14 +130,15 @@ describe("soft deletion gives up the customer's cards", () => {
 
 describe("cost meter", () => {
   it("counts round trips and rows from D1's meta, a batch once, including reads Drizzle sends through raw()", async () => {
-    const meter = new CostMeter();
+    const io = new RequestIo(env.DB);
+    const meter = io.meter;
     const db = createDb(env.DB);
     const { body: tenant } = await admin("POST", "/admin/tenants", { name: "Metered" });
-    const created = await withMeter(meter, () => createCustomer(db, tenant.id, { channel: "clients", profile: { name: "Carla" }, identifiers: [] }));
+    const created = await withRequestIo(io, () => createCustomer(db, tenant.id, { channel: "clients", profile: { name: "Carla" }, identifiers: [] }));
     expect(meter.d1RoundTrips).toBe(1);
     expect(meter.rowsWritten).toBeGreaterThanOrEqual(2);
     // A Drizzle select goes through raw(), which the meter serves through all() to get meta.
-    const found = await withMeter(meter, () => db.select().from(customers).where(eq(customers.id, created.id)).get());
+    const found = await withRequestIo(io, () => db.select().from(customers).where(eq(customers.id, created.id)).get());
     expect(found?.name).toBe("Carla");
     expect(meter.d1RoundTrips).toBe(2);
     expect(meter.rowsRead).toBeGreaterThanOrEqual(1);

@@ -44,6 +44,45 @@ describe("POST /api/lobby/authenticate", () => {
     expect(cost(res.headers).d1RoundTrips).toBe(1);
   });
 
+  it("reads on the nearest replica (D1 session first-unconstrained) in one round trip and hands the session's bookmark back", async () => {
+    const { tenant } = await registered(seedExample);
+    const res = await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "A0C2BBCA" });
+    expect(res.status).toBe(200);
+    expect(cost(res.headers).d1RoundTrips).toBe(1);
+    expect(res.headers.get("server-timing")).toContain('d1-session;desc="first-unconstrained"');
+    expect(res.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/i);
+  });
+
+  it("asks the primary once (first-primary) when the replica knows no such card: a card registered a moment ago is found", async () => {
+    const tenant = await destinationTenant();
+    const unknown = await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "NOSUCHCARD" });
+    expect(unknown.status).toBe(404);
+    expect(cost(unknown.headers).d1RoundTrips).toBe(2);
+    expect(unknown.headers.get("server-timing")).toContain('d1-session;desc="first-primary"');
+    const body = newRegistration();
+    expect((await register(body)).status).toBe(201);
+    expect((await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: body.tarjeta })).status).toBe(200);
+  });
+
+  it("serves a request that sends a bookmark back at least as fresh as it (the bookmark's session, not a replica's)", async () => {
+    const { tenant } = await registered(seedExample);
+    const first = await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: "A0C2BBCA" });
+    const bookmark = first.headers.get("x-d1-bookmark")!;
+    const again = await call("POST", "/api/lobby/authenticate", {
+      body: { cardIdentifier: "A0C2BBCA" },
+      headers: { "x-client-secret": tenant.kiosk.clientSecret, "x-d1-bookmark": bookmark },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("server-timing")).toContain('d1-session;desc="bookmark"');
+    // A bookmark that is not one is ignored, never handed to D1.
+    const forged = await call("POST", "/api/lobby/authenticate", {
+      body: { cardIdentifier: "A0C2BBCA" },
+      headers: { "x-client-secret": tenant.kiosk.clientSecret, "x-d1-bookmark": "'; DROP TABLE customers; --" },
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.headers.get("server-timing")).toContain('d1-session;desc="first-unconstrained"');
+  });
+
   it("matches the card trimmed and case-insensitively", async () => {
     const body = newRegistration({ tarjeta: "ab12cd34", enviarCorreo: false });
     const { tenant, id } = await registered(body);

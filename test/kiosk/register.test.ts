@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { admin, call, cost, countRows } from "../helpers";
+import { admin, call, cost, countRows, deferredDurableCalls } from "../helpers";
 import { countCards, customerRow, seedCard } from "../registry";
 import { cardsOf, customersOf, destinationTenant, freshIp, insertForeignCustomer, newRegistration, register, seedExample } from "./support";
 
@@ -107,10 +107,10 @@ describe("POST /api/clientes/register: the seed's three outcomes", () => {
     expect(await customersOf(tenant.id)).toHaveLength(1);
   });
 
-  it("costs at most one D1 read and one batch write for a new client and for a card added", async () => {
+  it("costs at most one D1 read and one batch write, and two awaited Durable Object calls, for a new client and for a card added", async () => {
     await destinationTenant();
-    await register(newRegistration()); // the isolate reads the destination once
-    // The budget: 20 rows for a new client (the read finds nothing; the customer's insert
+    await register(newRegistration()); // the isolate reads the destination once; each registration's read refreshes it
+    // The budget: 20 rows for a new client (the read finds nothing but the destination's row; the customer's insert
     // reads 4 and the one insert of its three keys, VLT code, document and card, about 5 per
     // key for its foreign-key and unique-index checks and the document counter), 20 for a
     // card added (the two keys' holders and the matched record with its keys, the profile,
@@ -123,13 +123,17 @@ describe("POST /api/clientes/register: the seed's three outcomes", () => {
     expect(created.status).toBe(201);
     const newClient = cost(created.headers);
     expect(newClient.d1RoundTrips).toBeLessThanOrEqual(2);
-    expect(newClient.rowsRead).toBeLessThanOrEqual(20 + 27);
+    expect(newClient.rowsRead).toBeLessThanOrEqual(21 + 27);
+    // The client IP's limiter and the card lock's acquire; the release (with the memo) runs after the answer.
+    expect(newClient.durableCalls).toBe(2);
+    expect(deferredDurableCalls(created.headers)).toBe(1);
 
     const added = await register({ ...body, tarjeta: `${body.tarjeta}AA` });
     expect(added.status).toBe(201);
     const cardAdded = cost(added.headers);
     expect(cardAdded.d1RoundTrips).toBeLessThanOrEqual(2);
-    expect(cardAdded.rowsRead).toBeLessThanOrEqual(20 + 19);
+    expect(cardAdded.rowsRead).toBeLessThanOrEqual(21 + 19);
+    expect(cardAdded.durableCalls).toBe(2);
   });
 
   it("normalises the card UID (trimmed, upper-case) and echoes the trimmed value sent", async () => {
@@ -478,6 +482,18 @@ describe("POST /api/clientes/register: concurrency", () => {
     const id = created[0]!.body.id;
     expect(created[0]!.body).toEqual({ id, tarjeta: body.tarjeta, mensaje: "cliente nuevo", esDuplicado: false });
     for (const d of duplicates) expect(d.body).toEqual({ id, tarjeta: body.tarjeta, mensaje: "registro duplicado", esDuplicado: true });
+    expect(await cardsOf(tenant.id)).toHaveLength(1);
+    expect(await customersOf(tenant.id)).toHaveLength(1);
+  });
+
+  it("taps right after the answer, while the lock's release runs after it, are duplicates of the same client: the lease holds them until the memo is stored", async () => {
+    const tenant = await destinationTenant();
+    const body = newRegistration();
+    const first = await register(body);
+    expect(first.status).toBe(201);
+    // Another person's data with the same card, at once: never a second binding.
+    const taps = await Promise.all(Array.from({ length: 10 }, () => register(newRegistration({ tarjeta: body.tarjeta }))));
+    for (const tap of taps) expect(tap.body).toEqual({ id: first.body.id, tarjeta: body.tarjeta, mensaje: "registro duplicado", esDuplicado: true });
     expect(await cardsOf(tenant.id)).toHaveLength(1);
     expect(await customersOf(tenant.id)).toHaveLength(1);
   });

@@ -68,14 +68,14 @@ describe("POST /api/transaction", () => {
     expect(await ledgerFootprint(t.id)).toMatchObject({ ledger_transactions: 1, ledger_lots: 1, customers: 1 });
   });
 
-  it("costs three D1 round trips: the token check, one read, and one batch that writes and reads back what it wrote", async () => {
+  it("costs two D1 round trips: one read (the token check riding in it), and one batch that writes and reads back what it wrote", async () => {
     const t = await newTenant();
     const first = await call("POST", "/api/transaction", { headers: t.auth, body: seed.transaction });
-    expect(cost(first.headers).d1RoundTrips).toBe(3);
+    expect(cost(first.headers).d1RoundTrips).toBe(2);
     // A replay renders the original with one more read instead of the write batch.
     const again = await call("POST", "/api/transaction", { headers: t.auth, body: seed.transaction });
     expect(again.body).toEqual(first.body);
-    expect(cost(again.headers).d1RoundTrips).toBe(3);
+    expect(cost(again.headers).d1RoundTrips).toBe(2);
   });
 
   it("refuses the same type and code with a different body (422 on code), writing nothing", async () => {

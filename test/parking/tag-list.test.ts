@@ -16,7 +16,7 @@ describe("POST /api/v3/business/tag/list", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual([{ id: expect.any(Number), code: "O202020", plate: "JPKJ21" }]);
-    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 2, durableCalls: 1 });
+    expect(cost(res.headers)).toMatchObject({ d1RoundTrips: 1, durableCalls: 1 });
   });
 
   it('takes the seed\'s request template, `"customerId": 0`, as no customerId', async () => {

@@ -85,7 +85,7 @@ describe("per-credential limits on every Bearer route", () => {
     expect(await countRows("customers")).toBe(before);
   });
 
-  it("costs one Durable Object call and no D1 round trip: the limit rides the credential's liveness read", async () => {
+  it("costs one Durable Object call, concurrent with the route's one D1 round trip, in which the credential's liveness read and its limit ride", async () => {
     const t = await newTenant();
     const created = await call("POST", "/api/clientes", {
       headers: t.auth,
@@ -93,7 +93,7 @@ describe("per-credential limits on every Bearer route", () => {
     });
     const res = await call("GET", `/api/clientes/${created.body.id}`, { headers: t.auth });
     expect(res.status).toBe(200);
-    expect(cost(res.headers)).toEqual({ d1RoundTrips: 2, rowsRead: 5, rowsWritten: 0, durableCalls: 1 });
+    expect(cost(res.headers)).toEqual({ d1RoundTrips: 1, rowsRead: 5, rowsWritten: 0, durableCalls: 1 });
   });
 
   it("PATCH /admin/tenants/{id} refuses limits out of range and unknown tenants", async () => {

@@ -8,6 +8,7 @@ import { cardBound, customerCreated, customerUpdated } from "../events/payloads"
 import { type CustomerRecord, insertCustomerStatement, lastCustomerId, type Profile, recordColumns, toRecord, updateSet } from "../registry/customers";
 import { cardText, endIdentifiers, holderOf, linkIdentifiers, type NewIdentifier, normalise } from "../registry/identifiers";
 import { decide, holdersStatement } from "../registry/resolution";
+import { vltDestinationRefresh } from "../tenants/tenants";
 import { acquire, type LockOpener, release, rfidLockName } from "./locks";
 
 /**
@@ -52,12 +53,17 @@ export interface RegistrationResult {
 /** Concurrent registrations that collide on a unique index are re-read and re-decided this many times in all. */
 const ATTEMPTS = 3;
 
+/** Runs the work it is given after the answer has gone out (the Worker's `ctx.waitUntil`). */
+export type Background = (work: () => Promise<void>) => void;
+
 /**
  * Registers `input.cardUid` in the tenant under the card's lock. A card known to the lock
  * is a duplicate at once (no D1); otherwise one D1 read decides and one batch writes. The
- * memo is stored only after the write committed (or D1 showed the card already exists).
+ * memo is stored only after the write committed (or D1 showed the card already exists),
+ * by the lock's release, which runs in `background`: the answer does not wait for it,
+ * and a tap of the same card meanwhile waits on the lease, then reads the memo.
  */
-export async function registerCard(db: Db, locks: LockOpener, tenantId: number, input: CardRegistration): Promise<RegistrationResult> {
+export async function registerCard(db: Db, locks: LockOpener, tenantId: number, input: CardRegistration, background: Background): Promise<RegistrationResult> {
   const uid = cardText(input.cardUid);
   const lock = locks(rfidLockName(tenantId, uid));
   const grant = await acquire<CardMemo>(lock, "card");
@@ -68,7 +74,8 @@ export async function registerCard(db: Db, locks: LockOpener, tenantId: number, 
     memo = { customerId: result.customerId };
     return result;
   } finally {
-    await release(lock, grant.token, memo);
+    const token = grant.token;
+    background(() => release(lock, token, memo));
   }
 }
 
@@ -115,7 +122,8 @@ const candidateRecords = prepared((db) => {
 /**
  * One round trip: the card's owner (any status: a UID is never rebound), the customers
  * the VLT code and the document name, and their records. Decides which customer the
- * registration is for (see `matchCustomer`).
+ * registration is for (see `matchCustomer`). The VLT destination's row rides along and
+ * refreshes the isolate's copy of it, so a kiosk that keeps registering never reads it alone.
  */
 async function readState(db: Db, tenantId: number, uid: string, input: CardRegistration) {
   const vltCode = normalise("vlt_code", input.vltCode);
@@ -124,6 +132,7 @@ async function readState(db: Db, tenantId: number, uid: string, input: CardRegis
     bound(cardOwner(db), { tenantId, uid }),
     holdersStatement(tenantId, "kiosk", { vltCode, document: documentNumber }),
     bound(candidateRecords(db), { tenantId, vlt_code: vltCode, document: documentNumber }),
+    vltDestinationRefresh(db),
   ]);
   const match = decide("kiosk", holders);
   const record = match ? records.map(toRecord).find((r) => r.id === match.customerId) : undefined;

@@ -255,61 +255,81 @@ export async function customerByExternalId(db: Db, tenantId: number, externalId:
  * transaction, so a client paging while new transactions arrive sees no row twice.
  */
 export async function customerHistory(db: Db, tenantId: number, externalId: string, page: number, asOf?: number): Promise<TransactionView[]> {
-  const [found] = await runBatch(db, [rows<{ id: number | null }>(sql`SELECT ${ledgerCustomerOf(tenantId, externalId)} AS "id"`)]);
-  const customerId = found[0]?.id;
-  if (customerId === null || customerId === undefined) throw new NotFound("customer");
+  // One round trip: the customer's look-up and the page that names it by the same subquery (SQLite evaluates it once).
+  const customer = sql`(${ledgerCustomerOf(tenantId, externalId)})`;
   const top =
     asOf === undefined
-      ? sql`(SELECT max(${t.customerSeq}) FROM ${t} WHERE ${t.customerId} = ${customerId})`
-      : sql`(SELECT ${t.customerSeq} FROM ${t} WHERE ${t.id} = ${asOf} AND ${t.customerId} = ${customerId})`;
-  return loadTransactionViews(db, tenantId, {
-    where: sql`${tx.customerId} = ${customerId} AND ${tx.customerSeq} <= ${top} - ${(page - 1) * HISTORY_PAGE_SIZE}`,
-    orderBy: sql`${tx.customerSeq} DESC`,
-    limit: HISTORY_PAGE_SIZE,
-    customerIds: sql`(${customerId})`,
-    knownAs: externalId,
-  });
+      ? sql`(SELECT max(${t.customerSeq}) FROM ${t} WHERE ${t.customerId} = ${customer})`
+      : sql`(SELECT ${t.customerSeq} FROM ${t} WHERE ${t.id} = ${asOf} AND ${t.customerId} = ${customer})`;
+  const [found, ...views] = await runBatch(db, [
+    rows<{ id: number | null }>(sql`SELECT ${customer} AS "id"`),
+    ...transactionViewStatements(tenantId, {
+      where: sql`${tx.customerId} = ${customer} AND ${tx.customerSeq} <= ${top} - ${(page - 1) * HISTORY_PAGE_SIZE}`,
+      orderBy: sql`${tx.customerSeq} DESC`,
+      limit: HISTORY_PAGE_SIZE,
+      customerIds: customer,
+    }),
+  ]);
+  if (found[0]?.id === null || found[0]?.id === undefined) throw new NotFound("customer");
+  return readTransactionViews(views, externalId);
 }
 
 /** The transaction of (type, code) and its reversal, if any; not_found when the tenant has none. */
 export async function transactionsByCode(db: Db, tenantId: number, type: string, code: string): Promise<TransactionView[]> {
+  // The original through the partial unique index (its conditions repeated, or SQLite scans the tenant's ledger), its reversal by `reverses_id`.
+  const original = sql`(SELECT ${t.id} FROM ${t} WHERE ${t.tenantId} = ${tenantId} AND ${t.type} = ${type} AND ${t.code} = ${code}
+    AND ${t.code} IS NOT NULL AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL)`;
   const views = await loadTransactionViews(db, tenantId, {
-    where: sql`${tx.type} = ${type} AND ${tx.code} = ${code}`,
+    where: sql`(${tx.id} = ${original} OR ${tx.reversesId} = ${original}) AND ${tx.type} = ${type} AND ${tx.code} = ${code}`,
     orderBy: sql`${tx.id}`,
     limit: 10,
-    customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.tenantId} = ${tenantId} AND ${t.type} = ${type} AND ${t.code} = ${code})`,
+    customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.id} = ${original} OR ${t.reversesId} = ${original})`,
   });
   if (views.length === 0) throw new NotFound("transaction");
   return views;
 }
+
+/** The zone each tenant had when this isolate last read it: the guess a date-range query is built on (see below). */
+const knownZones = new Map<number, string>();
 
 /**
  * A customer's transactions of one kind between two local dates (both inclusive, in the
  * tenant's zone), newest first. `document` names the customer as any partner value does
  * (loyalty id, else document number), so the answer is the same before and after other
  * surfaces register the same document.
+ *
+ * One round trip: the range's instants depend on the tenant's zone, so the query is built
+ * on the zone this isolate last saw (UTC at first) and reads the zone with the page; when
+ * the zone read is another (the first time, or after a change), it runs again with it.
  */
 export async function customerTransactionsBetween(
   db: Db,
   tenantId: number,
   query: { document: string; from: string; to: string; kind: "reloads" | "points" },
 ): Promise<TransactionView[]> {
-  const [zone, found] = await runBatch(db, [
-    tenantZone(tenantId),
-    rows<{ id: number | null }>(sql`SELECT ${ledgerCustomerOf(tenantId, query.document)} AS "id"`),
-  ]);
-  const customerId = found[0]?.id;
-  if (customerId === null || customerId === undefined) throw new NotFound("customer");
-  const timezone = zone[0]?.timezone ?? "UTC";
-  const start = localToInstant(query.from, "00:00:00", timezone);
-  const end = localToInstant(addDays(query.to, 1), "00:00:00", timezone);
+  const customer = sql`(${ledgerCustomerOf(tenantId, query.document)})`;
   const kind = query.kind === "reloads" ? sql`${tx.category} = 'reload' AND ${tx.reversesId} IS NULL` : sql`${tx.unit} = 'POINTS'`;
-  return loadTransactionViews(db, tenantId, {
-    where: sql`${tx.customerId} = ${customerId} AND ${tx.createdAt} >= ${start} AND ${tx.createdAt} < ${end} AND ${kind}`,
-    orderBy: sql`${tx.createdAt} DESC, ${tx.id} DESC`,
-    limit: RANGE_QUERY_LIMIT,
-    customerIds: sql`(${customerId})`,
-  });
+  for (let guess = knownZones.get(tenantId) ?? "UTC"; ; ) {
+    const start = localToInstant(query.from, "00:00:00", guess);
+    const end = localToInstant(addDays(query.to, 1), "00:00:00", guess);
+    const [found, ...views] = await runBatch(db, [
+      rows<{ id: number | null }>(sql`SELECT ${customer} AS "id"`),
+      ...transactionViewStatements(tenantId, {
+        where: sql`${tx.customerId} = ${customer} AND ${tx.createdAt} >= ${start} AND ${tx.createdAt} < ${end} AND ${kind}`,
+        orderBy: sql`${tx.createdAt} DESC, ${tx.id} DESC`,
+        limit: RANGE_QUERY_LIMIT,
+        customerIds: customer,
+      }),
+    ]);
+    const zone = views[0][0]?.timezone ?? "UTC";
+    knownZones.set(tenantId, zone);
+    if (zone !== guess) {
+      guess = zone;
+      continue;
+    }
+    if (found[0]?.id === null || found[0]?.id === undefined) throw new NotFound("customer");
+    return readTransactionViews(views);
+  }
 }
 
 export interface LotView {

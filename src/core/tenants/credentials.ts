@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lt, or, type SQLWrapper, sql } from "drizzle-orm";
-import { bound, prepared, rows, runBatch } from "../../db/batch";
+import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { type CredentialKind, credentials, tenants } from "../../db/schema";
 
@@ -40,8 +40,8 @@ export async function issueCredential(db: Db, tenantId: number, input: { kind: C
   const c = credentials;
   const exists = sql`EXISTS (SELECT 1 FROM ${tenants} WHERE ${tenants.id} = ${tenantId})`;
   const [created] = await runBatch(db, [
-    rows<{ id: number }>(sql`INSERT INTO ${c} (${columns(c.tenantId, c.kind, c.name, c.secretHash, c.rateLimit, c.createdAt)})
-      SELECT ${tenants.id}, ${input.kind}, ${input.name ?? null}, ${await sha256Hex(clientSecret)}, ${tenants.partnerRateLimit}, ${Date.now()}
+    rows<{ id: number }>(sql`INSERT INTO ${c} (${columns(c.tenantId, c.kind, c.name, c.secretHash, c.rateLimit, c.replicaReads, c.createdAt)})
+      SELECT ${tenants.id}, ${input.kind}, ${input.name ?? null}, ${await sha256Hex(clientSecret)}, ${tenants.partnerRateLimit}, ${tenants.partnerReplicaReads}, ${Date.now()}
       FROM ${tenants} WHERE ${tenants.id} = ${tenantId} RETURNING ${col(c.id)}`),
     auditStatement(
       by,
@@ -139,7 +139,7 @@ export async function verifyClientSecret(db: Db, clientId: number, secret: strin
 
 const liveCredential = prepared((db) =>
   db
-    .select({ rateLimit: credentials.rateLimit })
+    .select({ rateLimit: credentials.rateLimit, replicaReads: credentials.replicaReads })
     .from(credentials)
     .where(
       and(
@@ -153,12 +153,18 @@ const liveCredential = prepared((db) =>
 );
 
 /**
- * The live partner credential of the tenant (checked on every Bearer call: one indexed
- * read), with its tenant's rate limit (null: the deployment's default); null when it is
- * unknown, another tenant's, a kiosk's or revoked.
+ * The statement that finds the live partner credential of the tenant (checked on every
+ * Bearer call: one indexed read, riding in the request's first round trip), with its
+ * rate limit (null: the deployment's default) and whether its tenant lets partner reads
+ * use replicas; undefined when it is unknown, another tenant's, a kiosk's or revoked.
  */
-export async function findLiveCredential(db: Db, credentialId: number, tenantId: number): Promise<{ rateLimit: number | null } | null> {
-  return (await liveCredential(db).get({ credentialId, tenantId })) ?? null;
+export function liveCredentialCheck(
+  db: Db,
+  credentialId: number,
+  tenantId: number,
+): Statement<{ rateLimit: number | null; replicaReads: boolean } | undefined> {
+  const statement = bound(liveCredential(db), { credentialId, tenantId });
+  return { query: statement.query, read: (result) => statement.read(result)[0] };
 }
 
 /** A credential as operators see it: never its secret, nor the secret's hash. */

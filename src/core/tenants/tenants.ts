@@ -1,5 +1,5 @@
 import { asc, eq, gt, sql } from "drizzle-orm";
-import { bound, prepared, rows, runBatch } from "../../db/batch";
+import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { credentials, settings, type Tenant, tenants } from "../../db/schema";
 import { col } from "../../db/sql";
@@ -44,12 +44,13 @@ export interface TenantChange {
   name?: string;
   timezone?: string;
   partnerRateLimit?: number | null;
+  partnerReplicaReads?: boolean;
 }
 
 /**
- * Changes a tenant, in one batch with its audit entry. A new partner rate limit is copied
- * onto the tenant's credentials in the same batch (the Bearer check reads it from there,
- * see `credentials.rate_limit`). A new time zone applies to report days from now on;
+ * Changes a tenant, in one batch with its audit entry. A new partner rate limit or replica
+ * setting is copied onto the tenant's credentials in the same batch (the Bearer check
+ * reads them from there, see `credentials.rate_limit`). A new time zone applies to report days from now on;
  * rebuild the reports to recount past days in it.
  */
 export async function updateTenant(db: Db, id: number, change: TenantChange, by: AuditActor): Promise<Tenant> {
@@ -64,6 +65,13 @@ export async function updateTenant(db: Db, id: number, change: TenantChange, by:
     ...(set.partnerRateLimit === undefined
       ? []
       : [rows<never>(sql`UPDATE ${credentials} SET ${col(credentials.rateLimit)} = ${set.partnerRateLimit} WHERE ${credentials.tenantId} = ${id}`)]),
+    ...(set.partnerReplicaReads === undefined
+      ? []
+      : [
+          rows<never>(
+            sql`UPDATE ${credentials} SET ${col(credentials.replicaReads)} = ${set.partnerReplicaReads ? 1 : 0} WHERE ${credentials.tenantId} = ${id}`,
+          ),
+        ]),
   ]);
   if (!tenant) throw new NotFound("tenant");
   return tenant;
@@ -84,6 +92,7 @@ export interface TenantSummary {
   vltDestination: boolean;
   /** Requests per minute per partner credential; null: the deployment's PARTNER_RATE_LIMIT. */
   partnerRateLimit: number | null;
+  partnerReplicaReads: boolean;
   createdAt: number;
 }
 
@@ -95,6 +104,7 @@ const summaryColumns = {
   activeCustomers: tenants.activeCustomers,
   vltDestination: sql<number>`coalesce(CAST(${tenants.id} AS TEXT) = ${vltDestinationValue}, 0)`.as("vlt_destination"),
   partnerRateLimit: tenants.partnerRateLimit,
+  partnerReplicaReads: tenants.partnerReplicaReads,
   createdAt: tenants.createdAt,
 };
 
@@ -167,10 +177,14 @@ export async function clearVltDestination(db: Db, by: AuditActor): Promise<void>
   cachedVltDestination = null;
 }
 
+const vltDestinationRow = prepared((db) => db.select({ value: settings.value }).from(settings).where(eq(settings.key, VLT_DESTINATION)).prepare());
+
+const destinationOf = (found: { value: string }[]) => (found[0] ? Number(found[0].value) : null);
+
 /** The tenant id kiosk registrations land in, or null when none is configured. */
 export async function getVltDestination(db: Db): Promise<number | null> {
-  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, VLT_DESTINATION)).get();
-  return row ? Number(row.value) : null;
+  const [found] = await runBatch(db, [bound(vltDestinationRow(db))]);
+  return destinationOf(found);
 }
 
 /** How long an isolate trusts the destination it read (see `getVltDestinationCached`). */
@@ -189,4 +203,19 @@ export async function getVltDestinationCached(db: Db): Promise<number | null> {
   const tenantId = await getVltDestination(db);
   cachedVltDestination = { tenantId, readAt: now };
   return tenantId;
+}
+
+/**
+ * A statement for another read batch that reads the destination again and refreshes this
+ * isolate's copy with it (for the registrations, which read D1 anyway). A registration
+ * in flight keeps the tenant it started with: the copy is trusted for its TTL either way.
+ */
+export function vltDestinationRefresh(db: Db): Statement<void> {
+  const statement = bound(vltDestinationRow(db));
+  return {
+    query: statement.query,
+    read: (result) => {
+      cachedVltDestination = { tenantId: destinationOf(statement.read(result)), readAt: Date.now() };
+    },
+  };
 }

@@ -155,10 +155,11 @@ export const getTenantRoute = route({
 export const updateTenantRoute = route({
   method: "patch",
   path: "/admin/tenants/{id}",
-  summary: "Change a tenant's name, time zone or partner rate limit",
+  summary: "Change a tenant's name, time zone, partner rate limit or replica reads",
   description: [
     "Fields absent from the body are left alone. `partnerRateLimit` is the number of requests per minute each partner credential of the tenant",
     "may make on the Bearer routes of every surface (null restores the deployment's PARTNER_RATE_LIMIT); it applies from the next request.",
+    "`partnerReplicaReads` lets partner GET routes read from the nearest D1 replica (see its description); each isolate learns it with the next request.",
     "A new time zone applies to report days from now on; `POST /admin/tenants/{id}/reports/rebuild` recounts past days in it. Audited.",
   ].join(" "),
   request: { params: IdParam, body: jsonBody(UpdateTenantBody) },

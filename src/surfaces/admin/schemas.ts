@@ -161,6 +161,7 @@ export const TenantSummary = Tenant.extend({
     .int()
     .nullable()
     .openapi({ description: "Requests per minute per partner credential; null: the deployment's PARTNER_RATE_LIMIT applies.", example: 600 }),
+  partnerReplicaReads: z.boolean().openapi({ description: "Whether partner GET routes may read from the nearest D1 replica (off by default)." }),
   createdAt: z.string().openapi({ description: "ISO 8601 UTC." }),
 }).openapi("TenantSummary");
 
@@ -175,6 +176,16 @@ export const UpdateTenantBody = z
         "Requests per minute each of the tenant's partner credentials may make on Bearer routes; `null` restores the deployment's PARTNER_RATE_LIMIT.",
       example: 600,
     }),
+    partnerReplicaReads: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          "Lets the tenant's partner GET routes read from the nearest D1 replica: faster far from the primary, but a read may not yet see a write " +
+          "made a moment ago (unless the client sends back the `x-d1-bookmark` it got), and a revoked credential may pass for as long as the " +
+          "replica lags (usually well under a second). Off by default.",
+        example: false,
+      }),
   })
   .openapi("UpdateTenant");
 

@@ -6,6 +6,7 @@ import { NotFound } from "../../core/errors";
 import { getVltDestinationCached } from "../../core/tenants/tenants";
 import type { AppEnv } from "../../http/app-env";
 import { RequestError, unauthenticated } from "../../http/errors";
+import { afterResponse } from "../../http/observe";
 import { clientIp, enforceRateLimitFailOpen } from "../../http/rate-limit";
 import { NO_DESTINATION_MESSAGE } from "./envelope";
 import { documentTypeOfCode, renderLobbyClient, renderRegistration } from "./render";
@@ -33,7 +34,7 @@ export const register: RouteHandler<typeof registerRoute, AppEnv> = async (c) =>
   const db = c.get("db");
   const tenantId = await getVltDestinationCached(db);
   if (tenantId === null) throw new RequestError("unavailable", NO_DESTINATION_MESSAGE);
-  const { customerId, outcome } = await registerCard(db, c.get("locks"), tenantId, toRegistration(body));
+  const { customerId, outcome } = await registerCard(db, c.get("locks"), tenantId, toRegistration(body), afterResponse(c));
   const { status, body: answer } = renderRegistration(customerId, body.tarjeta, outcome);
   return c.json(answer, status);
 };
@@ -58,7 +59,15 @@ function toRegistration(body: z.infer<typeof RegisterBody>): CardRegistration {
 
 export const lobbyAuthenticate: RouteHandler<typeof lobbyAuthenticateRoute, AppEnv> = async (c) => {
   const { cardIdentifier } = c.req.valid("json");
-  const found = await findCardHolder(c.get("db"), c.req.header("x-client-secret")!, cardIdentifier);
+  const secret = c.req.header("x-client-secret")!;
+  // The nearest replica answers a tap; a miss (a card or credential created a moment ago) is asked of the primary once.
+  const io = c.get("io");
+  io.preferReplica();
+  let found = await findCardHolder(c.get("db"), secret, cardIdentifier);
+  if (!found?.holder) {
+    io.readFromPrimary();
+    found = await findCardHolder(c.get("db"), secret, cardIdentifier);
+  }
   if (!found) throw unauthenticated();
   await enforceRateLimitFailOpen(c, {
     key: `kiosk-lobby:${found.credentialId}`,
