@@ -533,10 +533,17 @@ export const ledgerLotMovements = sqliteTable(
 /*
  * Daily report counters (seed 003's "API de Reportes"). One row per (tenant, local day,
  * store) and per (tenant, local day, store, product), upserted by the same batch as the
- * ledger entry that moves them (core/report-counters.ts), so a report reads only the
+ * ledger entry that moves them (core/reports/counters.ts), so a report reads only the
  * rows it returns. `day` is `YYYY-MM-DD` in the tenant's zone; `store_id` 0 = no store.
  * Amounts are POINTS hundredths; the rest are counts. They can be recomputed from the
  * ledger (`POST /admin/tenants/{id}/reports/rebuild`).
+ *
+ * Each row also carries what the report prints of its store (`store_name`: its name, else
+ * its partner id; null without a store) and product (`product_code`: its partner id),
+ * copied by triggers of migration 0014 when the row is inserted, whichever path inserts it
+ * (a posting, the rebuild). A report is then one range of the `…_report` index, already
+ * in the report's order: one row read per row returned, with no join and no sort. Stores
+ * and products keep the first name seen (ledger/statements.ts), so the copy never goes stale.
  */
 export const reportStoreDays = sqliteTable(
   "report_store_days",
@@ -557,8 +564,14 @@ export const reportStoreDays = sqliteTable(
     pointExpired: integer("point_expired").notNull().default(0),
     pointReversedCoupon: integer("point_reversed_coupon").notNull().default(0),
     pointReversedOrder: integer("point_reversed_order").notNull().default(0),
+    /** Set by trigger `report_store_days_named`. */
+    storeName: text("store_name"),
   },
-  (t) => [uniqueIndex("report_store_days_key").on(t.tenantId, t.day, t.storeId)],
+  (t) => [
+    uniqueIndex("report_store_days_key").on(t.tenantId, t.day, t.storeId),
+    // The stores report's order: by day, then store name (rows without a store last).
+    index("report_store_days_report").on(t.tenantId, t.day, sql`${t.storeName} IS NULL`, t.storeName, t.storeId),
+  ],
 );
 
 export const reportProductDays = sqliteTable(
@@ -578,8 +591,15 @@ export const reportProductDays = sqliteTable(
     pointEarnedCoupons: integer("point_earned_coupons").notNull().default(0),
     pointEarnedBalance: integer("point_earned_balance").notNull().default(0),
     numRedeemed: integer("num_redeemed").notNull().default(0),
+    /** Both set by trigger `report_product_days_named`. */
+    storeName: text("store_name"),
+    productCode: text("product_code").notNull().default(""),
   },
-  (t) => [uniqueIndex("report_product_days_key").on(t.tenantId, t.day, t.storeId, t.productId)],
+  (t) => [
+    uniqueIndex("report_product_days_key").on(t.tenantId, t.day, t.storeId, t.productId),
+    // The products report's order: by day, store name (rows without a store last), product code.
+    index("report_product_days_report").on(t.tenantId, t.day, sql`${t.storeName} IS NULL`, t.storeName, t.storeId, t.productCode),
+  ],
 );
 
 /** What an audit entry records; the webhook endpoint actions are partners' (through /v1), the rest operators'. */

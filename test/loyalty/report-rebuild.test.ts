@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/core/time";
-import { admin, call, cost, newTenant, runCron, type TestTenant } from "../helpers";
+import { admin, call, newTenant, runCron, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
 
 /** Replayable pseudo-random numbers (mulberry32). */
@@ -156,91 +155,5 @@ describe("POST /admin/tenants/{id}/reports/rebuild", () => {
     expect(missing.body).toEqual({ code: "not_found", message: "Tenant not found" });
     const anonymous = await call("POST", "/admin/tenants/1/reports/rebuild");
     expect(anonymous.status).toBe(401);
-  });
-});
-
-describe("report cost", () => {
-  /** Counter rows for `days` days up to today at `stores` stores (and 2 products each), as if the days had been busy. */
-  async function seedCounters(t: TestTenant, days: number, stores: number) {
-    const today = localDate(Date.now(), "UTC");
-    for (let s = 0; s < stores; s++) {
-      const store = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id")
-        .bind(t.id, `S${s}`, `Store ${s}`)
-        .first<number>("id");
-      const products = [];
-      for (let p = 0; p < 2; p++)
-        products.push(
-          await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, ?, 'x', 0) RETURNING id")
-            .bind(t.id, `P${s}-${p}`)
-            .first<number>("id"),
-        );
-      for (let d = 0; d < days; d++) {
-        const day = addDays(today, -d);
-        await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, ?, ?, 100)")
-          .bind(t.id, day, store)
-          .run();
-        for (const product of products) {
-          await env.DB.prepare("INSERT INTO report_product_days (tenant_id, day, store_id, product_id, num_orders) VALUES (?, ?, ?, ?, 1)")
-            .bind(t.id, day, store, product)
-            .run();
-        }
-      }
-    }
-  }
-
-  /** `n` more ledger transactions spread over the last 31 days (bulk, straight into D1). */
-  async function seedTransactions(t: TestTenant, n: number) {
-    await post(t, "bulk", "POINTS COUPON", 1, "bulk");
-    const ids = await env.DB.prepare(
-      "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'bulk')",
-    )
-      .bind(t.id)
-      .first<{ customer_id: number; account_id: number }>();
-    const now = Date.now();
-    for (let start = 0; start < n; start += 1000) {
-      await env.DB.prepare(
-        `WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < ?)
-         INSERT INTO ledger_transactions (tenant_id, customer_id, customer_seq, account_id, unit, direction, amount, type, category, title, created_at)
-         SELECT ?, ?, 1 + ? + k, ?, 'POINTS', 'CREDIT', 100, 'POINTS COUPON', 'coupon', 'Cupón', ? - (k % 31) * 86400000 FROM seq`,
-      )
-        .bind(Math.min(1000, n - start), t.id, ids!.customer_id, start, ids!.account_id, now)
-        .run();
-    }
-  }
-
-  it("reads the same D1 rows for a 31-day report whether the days hold few or many transactions", async () => {
-    const small = await newTenant();
-    const large = await newTenant();
-    await seedCounters(small, 31, 3);
-    await seedCounters(large, 31, 3);
-    // The large tenant's days also hold 20,000 transactions, and 100 more posted through the API move its counters.
-    await seedTransactions(large, 20_000);
-    for (let i = 0; i < 100; i++) await post(large, `c${i % 5}`, "POINTS COUPON", 1, `api${i}`, { store: { externalId: "S0", name: "Store 0" } });
-    await seedTransactions(small, 10);
-    // A later tenant's rows follow each measured tenant's in the index (an index range scan also reads the entry that ends it).
-    await seedCounters(await newTenant(), 1, 1);
-
-    const today = localDate(Date.now(), "UTC");
-    const start = addDays(today, -30);
-    const measure = async (t: TestTenant, path: string) => {
-      const res = await call("GET", `${path}?startDate=${start}&endDate=${today}`, { headers: t.auth });
-      expect(res.status).toBe(200);
-      return { rows: res.body.data.length as number, ...cost(res.headers) };
-    };
-    for (const [path, rows] of [
-      // 31 days x 3 stores, plus today's row of the store-less "bulk" customer.
-      ["/api/report/dailySummary/stores", 94],
-      ["/api/report/dailySummary/products", 186],
-    ] as const) {
-      const few = await measure(small, path);
-      const many = await measure(large, path);
-      expect(few.rows).toBe(rows);
-      expect(many.rows).toBe(rows);
-      expect(many.rowsRead).toBe(few.rowsRead);
-      expect(many.d1RoundTrips).toBe(few.d1RoundTrips);
-      // Per row returned: its index entry, the counter row, its store (and product) row; plus the token check. Nothing else.
-      expect(few.rowsRead).toBeLessThanOrEqual(rows * (path.endsWith("products") ? 4 : 3) + 5);
-      expect(few.rowsWritten).toBe(0);
-    }
   });
 });

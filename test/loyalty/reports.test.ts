@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { addDays, localDate, localToInstant } from "../../src/core/time";
 import { reportWeek } from "../../src/surfaces/loyalty/render";
-import { call, countRows, newTenant, runCron, type TestTenant } from "../helpers";
+import { admin, call, cost, countRows, newTenant, runCron, type TestTenant } from "../helpers";
 import { post, seed } from "./fixtures";
 
 const STORES = "/api/report/dailySummary/stores";
@@ -407,5 +407,135 @@ describe("GET /api/report/dailySummary/products", () => {
       productRow(today, week, "Centro", "A1", { numOrders: 2, numProducts: 3, pointEarnedOrders: 12, pointRedeemed: 3, numRedeemed: 1 }),
       productRow(today, week, "Centro", "B1", { numOrders: 2, numProducts: 2, pointEarnedOrders: 5, pointEarnedCoupons: 4 }),
     ]);
+  });
+});
+
+describe("the reports' store and product names", () => {
+  it("prints each store's first name (its partner id when it had none; no store last) and each product's partner id, the same after a rebuild", async () => {
+    const t = await newTenant();
+    const customer = { externalId: "n", name: "n" };
+    const order = (code: string, store: { externalId: string; name: string }, products: string[]) =>
+      call("POST", "/api/transaction/checkbook", {
+        headers: t.auth,
+        body: {
+          ...seed.checkbook,
+          code,
+          customer,
+          store,
+          earnedRedeemed: products.length,
+          detail: products.map((externalId) => ({ name: "x", externalId, total: 1, earnedRedeemed: 1 })),
+        },
+      });
+    expect((await order("o1", { externalId: "S1", name: "Centro" }, ["A1"])).status).toBe(200);
+    // The same store under another name (the first name stays), with a product that makes a new counter row after it.
+    expect((await order("o2", { externalId: "S1", name: "Zona Renombrada" }, ["A1", "B1"])).status).toBe(200);
+    expect((await order("o3", { externalId: "S3", name: "Alameda" }, ["B1"])).status).toBe(200);
+    expect((await post(t, "n", "POINTS COUPON", 1, "c1", { store: { externalId: "S2" } })).status).toBe(200);
+    expect((await post(t, "n", "POINTS COUPON", 1, "c2")).status).toBe(200);
+    const today = localDate(Date.now(), "UTC");
+    const week = reportWeek(today);
+    const stores = await report(t, STORES, today, today);
+    const products = await report(t, PRODUCTS, today, today);
+    expect(stores.map((row) => row.store)).toEqual(["Alameda", "Centro", "S2", "null"]);
+    expect(products).toEqual([
+      productRow(today, week, "Alameda", "B1", { numOrders: 1, numProducts: 1, pointEarnedOrders: 1 }),
+      productRow(today, week, "Centro", "A1", { numOrders: 2, numProducts: 2, pointEarnedOrders: 2 }),
+      productRow(today, week, "Centro", "B1", { numOrders: 1, numProducts: 1, pointEarnedOrders: 1 }),
+    ]);
+    expect(await env.DB.prepare("SELECT name FROM ledger_stores WHERE tenant_id = ? AND external_id = 'S1'").bind(t.id).first("name")).toBe("Centro");
+    expect((await admin("POST", `/admin/tenants/${t.id}/reports/rebuild`)).status).toBe(200);
+    expect(await report(t, STORES, today, today)).toEqual(stores);
+    expect(await report(t, PRODUCTS, today, today)).toEqual(products);
+  });
+});
+
+describe("report cost", () => {
+  /** Counter rows for `days` days up to today at `stores` stores (and 2 products each), as if the days had been busy. */
+  async function seedCounters(t: TestTenant, days: number, stores: number) {
+    const today = localDate(Date.now(), "UTC");
+    for (let s = 0; s < stores; s++) {
+      const store = await env.DB.prepare("INSERT INTO ledger_stores (tenant_id, external_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id")
+        .bind(t.id, `S${s}`, `Store ${s}`)
+        .first<number>("id");
+      const products = [];
+      for (let p = 0; p < 2; p++)
+        products.push(
+          await env.DB.prepare("INSERT INTO ledger_products (tenant_id, external_id, name, created_at) VALUES (?, ?, 'x', 0) RETURNING id")
+            .bind(t.id, `P${s}-${p}`)
+            .first<number>("id"),
+        );
+      for (let d = 0; d < days; d++) {
+        const day = addDays(today, -d);
+        await env.DB.prepare("INSERT INTO report_store_days (tenant_id, day, store_id, point_earned_coupons) VALUES (?, ?, ?, 100)")
+          .bind(t.id, day, store)
+          .run();
+        for (const product of products) {
+          await env.DB.prepare("INSERT INTO report_product_days (tenant_id, day, store_id, product_id, num_orders) VALUES (?, ?, ?, ?, 1)")
+            .bind(t.id, day, store, product)
+            .run();
+        }
+      }
+    }
+  }
+
+  /** `n` more ledger transactions spread over the last 31 days (bulk, straight into D1). */
+  async function seedTransactions(t: TestTenant, n: number) {
+    await post(t, "bulk", "POINTS COUPON", 1, "bulk");
+    const ids = await env.DB.prepare(
+      "SELECT c.id AS customer_id, a.id AS account_id FROM customers c JOIN ledger_accounts a ON a.customer_id = c.id WHERE c.tenant_id = ? AND c.id = (SELECT customer_id FROM identifiers WHERE tenant_id = c.tenant_id AND kind = 'loyalty_id' AND value = 'bulk')",
+    )
+      .bind(t.id)
+      .first<{ customer_id: number; account_id: number }>();
+    const now = Date.now();
+    for (let start = 0; start < n; start += 1000) {
+      await env.DB.prepare(
+        `WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < ?)
+         INSERT INTO ledger_transactions (tenant_id, customer_id, customer_seq, account_id, unit, direction, amount, type, category, title, created_at)
+         SELECT ?, ?, 1 + ? + k, ?, 'POINTS', 'CREDIT', 100, 'POINTS COUPON', 'coupon', 'Cupón', ? - (k % 31) * 86400000 FROM seq`,
+      )
+        .bind(Math.min(1000, n - start), t.id, ids!.customer_id, start, ids!.account_id, now)
+        .run();
+    }
+  }
+
+  it("reads the same D1 rows for a 31-day report whether the days hold few or many transactions", async () => {
+    const small = await newTenant();
+    const large = await newTenant();
+    await seedCounters(small, 31, 3);
+    await seedCounters(large, 31, 3);
+    // The large tenant's days also hold 20,000 transactions, and 100 more posted through the API move its counters.
+    await seedTransactions(large, 20_000);
+    for (let i = 0; i < 100; i++) await post(large, `c${i % 5}`, "POINTS COUPON", 1, `api${i}`, { store: { externalId: "S0", name: "Store 0" } });
+    await seedTransactions(small, 10);
+    // A later tenant's rows follow each measured tenant's in the index (an index range scan also reads the entry that ends it).
+    await seedCounters(await newTenant(), 1, 1);
+
+    const today = localDate(Date.now(), "UTC");
+    const start = addDays(today, -30);
+    const measure = async (t: TestTenant, path: string, from = start, to = today) => {
+      const res = await call("GET", `${path}?startDate=${from}&endDate=${to}`, { headers: t.auth });
+      expect(res.status).toBe(200);
+      return { rows: res.body.data.length as number, ...cost(res.headers) };
+    };
+    for (const [path, rows] of [
+      // 31 days x 3 stores, plus today's row of the store-less "bulk" customer.
+      [STORES, 94],
+      [PRODUCTS, 186],
+    ] as const) {
+      const few = await measure(small, path);
+      const many = await measure(large, path);
+      // A range with no counter rows: what the request costs besides its rows (the credential check, the index entry that ends the range).
+      const none = await measure(small, path, "2000-01-01", "2000-01-31");
+      expect(few.rows).toBe(rows);
+      expect(many.rows).toBe(rows);
+      expect(none.rows).toBe(0);
+      expect(many.rowsRead).toBe(few.rowsRead);
+      expect(many.d1RoundTrips).toBe(few.d1RoundTrips);
+      // Issue 16: at most 2 rows read per row returned, all told.
+      expect(few.rowsRead).toBeLessThanOrEqual(2 * rows);
+      // Each row returned is its counter row, found in the report's order by the `…_report` index: no store or product row, no sort.
+      expect(few.rowsRead - none.rowsRead).toBe(rows);
+      expect(few.rowsWritten).toBe(0);
+    }
   });
 });

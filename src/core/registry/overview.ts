@@ -66,9 +66,10 @@ const customerById = prepared((db) =>
 export async function customerOverview(db: Db, tenantId: number, customerId: number): Promise<CustomerOverview> {
   const [found, held, absorbed, accounts, groups, lots, entries] = await runBatch(db, [
     bound(customerById(db), { id: customerId, tenantId }),
+    // `+`: the customer's own index entries, not the tenant's whole (tenant, kind, value) index walked for its order.
     rows<Omit<IdentifierHistory, "primary"> & { primary: number | null }>(sql`SELECT ${i.kind} AS "kind", ${i.value} AS "value", ${i.qualifier} AS "qualifier",
         ${i.status} AS "status", ${i.exclusive} AS "primary", ${i.createdAt} AS "createdAt", ${i.statusChangedAt} AS "statusChangedAt"
-      FROM ${i} WHERE ${i.customerId} = ${customerId} AND ${i.tenantId} = ${tenantId} ORDER BY ${i.kind}, ${i.createdAt}, ${i.id}`),
+      FROM ${i} WHERE ${i.customerId} = ${customerId} AND +${i.tenantId} = ${tenantId} ORDER BY ${i.kind}, ${i.createdAt}, ${i.id}`),
     rows<{ id: number }>(sql`SELECT ${c.id} AS "id" FROM ${c} WHERE ${c.mergedIntoId} = ${customerId} AND ${c.tenantId} = ${tenantId} ORDER BY ${c.id}`),
     rows<AccountBalance>(sql`SELECT ${a.unit} AS "unit", ${a.balance} AS "balance", ${a.earned} AS "earned"
       FROM ${a} WHERE ${a.customerId} = ${customerId} AND ${a.tenantId} = ${tenantId} ORDER BY ${a.unit} DESC`),

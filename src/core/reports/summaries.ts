@@ -1,15 +1,15 @@
 import { and, asc, between, eq, isNull, sql } from "drizzle-orm";
 import { prepared } from "../../db/batch";
 import type { Db } from "../../db/client";
-import { ledgerProducts, ledgerStores, reportProductDays, reportStoreDays } from "../../db/schema";
+import { reportProductDays, reportStoreDays } from "../../db/schema";
 import { RuleViolation } from "../errors";
 import { type ProductCounter, productCounters, type StoreCounter, storeCounters } from "./counters";
 
 /**
- * The daily summaries, answered from the counters (counters.ts): one index range of the
- * tenant's counter rows for the date range, each joined to its store (and product) by
- * primary key, so the rows read follow the rows returned, never the number of
- * transactions those days hold.
+ * The daily summaries, answered from the counters (counters.ts): one range of the tenant's
+ * `…_report` index for the date range, in the report's order, each row carrying its store
+ * name and product code (schema.ts), so the rows read are the rows returned (plus the index
+ * entry that ends the range), never the number of transactions those days hold.
  */
 
 /** Longest range a report covers, in days (both ends included). */
@@ -38,39 +38,25 @@ function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]):
   return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
 }
 
-const storeName = sql<string | null>`CASE WHEN ${reportStoreDays.storeId} = 0 THEN NULL ELSE coalesce(${ledgerStores.name}, ${ledgerStores.externalId}) END`;
-const productStoreName = sql<
-  string | null
->`CASE WHEN ${reportProductDays.storeId} = 0 THEN NULL ELSE coalesce(${ledgerStores.name}, ${ledgerStores.externalId}) END`;
-
+// The ORDER BY terms are the `…_report` indexes' columns, expression included, so SQLite walks the index in order and sorts nothing.
+const s = reportStoreDays;
 const storeDays = prepared((db) =>
   db
-    .select({
-      date: reportStoreDays.day,
-      store: storeName.as("store"),
-      ...pick(reportStoreDays, storeCounters),
-    })
-    .from(reportStoreDays)
-    .leftJoin(ledgerStores, eq(ledgerStores.id, reportStoreDays.storeId))
-    .where(and(eq(reportStoreDays.tenantId, sql.placeholder("tenantId")), between(reportStoreDays.day, sql.placeholder("from"), sql.placeholder("to"))))
-    .orderBy(asc(reportStoreDays.day), asc(isNull(storeName)), asc(storeName), asc(reportStoreDays.storeId))
+    .select({ date: s.day, store: s.storeName, ...pick(s, storeCounters) })
+    .from(s)
+    .where(and(eq(s.tenantId, sql.placeholder("tenantId")), between(s.day, sql.placeholder("from"), sql.placeholder("to"))))
+    .orderBy(asc(s.day), asc(isNull(s.storeName)), asc(s.storeName), asc(s.storeId))
     .limit(REPORT_ROW_LIMIT + 1)
     .prepare(),
 );
 
+const p = reportProductDays;
 const productDays = prepared((db) =>
   db
-    .select({
-      date: reportProductDays.day,
-      store: productStoreName.as("store"),
-      product: sql<string>`${ledgerProducts.externalId}`.as("product"),
-      ...pick(reportProductDays, productCounters),
-    })
-    .from(reportProductDays)
-    .innerJoin(ledgerProducts, eq(ledgerProducts.id, reportProductDays.productId))
-    .leftJoin(ledgerStores, eq(ledgerStores.id, reportProductDays.storeId))
-    .where(and(eq(reportProductDays.tenantId, sql.placeholder("tenantId")), between(reportProductDays.day, sql.placeholder("from"), sql.placeholder("to"))))
-    .orderBy(asc(reportProductDays.day), asc(isNull(productStoreName)), asc(productStoreName), asc(reportProductDays.storeId), asc(ledgerProducts.externalId))
+    .select({ date: p.day, store: p.storeName, product: p.productCode, ...pick(p, productCounters) })
+    .from(p)
+    .where(and(eq(p.tenantId, sql.placeholder("tenantId")), between(p.day, sql.placeholder("from"), sql.placeholder("to"))))
+    .orderBy(asc(p.day), asc(isNull(p.storeName)), asc(p.storeName), asc(p.storeId), asc(p.productCode))
     .limit(REPORT_ROW_LIMIT + 1)
     .prepare(),
 );

@@ -323,7 +323,8 @@ const rules = [
 ].join(" ");
 
 const storeCounting = [
-  "One row per (date, store), ordered by date then store name. Only POINTS count; COINS and transfers move no column.",
+  'One row per (date, store), ordered by date then store name. `store` is the store\'s stored name (the first one sent, else its `externalId`), or `"null"` for transactions without a store (listed last of their day).',
+  "Only POINTS count; COINS and transfers move no column.",
   "`pointEarnedOrders` / `pointEarnedCoupons` / `pointEarnedBalance`: credits of order (POINTS ORDER, checkbooks that earn), coupon (POINTS COUPON) and balance (POINTS BALANCE) types;",
   "`pointRedeemed`: POINTS debits (POINTS REDEEM, checkbooks that redeem, full-balance vouchers); `pointExpired`: points expired by the expiration job, at the store where they were earned;",
   "`pointReversedCoupon` / `pointReversedOrder`: reversals of coupon / order credits, on the day of the reversal. The seed has no column for other reversals:",
