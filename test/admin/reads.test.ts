@@ -37,8 +37,26 @@ describe("GET /admin/tenants", () => {
       if (seen.length === 2) break;
     }
     expect(seen).toEqual([
-      { id: a.id, name: expect.any(String), timezone: "UTC", activeCustomers: 0, vltDestination: true, partnerRateLimit: null, createdAt: ISO },
-      { id: b.id, name: expect.any(String), timezone: "America/Lima", activeCustomers: 2, vltDestination: false, partnerRateLimit: null, createdAt: ISO },
+      {
+        id: a.id,
+        name: expect.any(String),
+        timezone: "UTC",
+        activeCustomers: 0,
+        vltDestination: true,
+        partnerRateLimit: null,
+        partnerReplicaReads: false,
+        createdAt: ISO,
+      },
+      {
+        id: b.id,
+        name: expect.any(String),
+        timezone: "America/Lima",
+        activeCustomers: 2,
+        vltDestination: false,
+        partnerRateLimit: null,
+        partnerReplicaReads: false,
+        createdAt: ISO,
+      },
     ]);
   });
 
@@ -70,6 +88,7 @@ describe("GET /admin/tenants/{id}", () => {
       activeCustomers: 0,
       vltDestination: false,
       partnerRateLimit: null,
+      partnerReplicaReads: false,
       createdAt: ISO,
     });
     const missing = await admin("GET", "/admin/tenants/987654321");

@@ -39,6 +39,24 @@ describe("every partner Bearer read route", () => {
   );
 });
 
+/** The ledger's postings: each reads its context, then writes in one guarded batch that reads back what it wrote. */
+const postings = Object.keys(routes).filter((operation) => operation.startsWith("POST /api/transaction"));
+
+describe("every ledger posting", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await buildWorld(null, idSet("post"));
+  });
+
+  it.each(postings)("%s: at most two D1 round trips (the credential check riding in the first), one rate limiter call", async (operation) => {
+    const fixture = routes[operation]!;
+    const res = await hit(await fixture.valid(w));
+    expect(res.status, res.text).toBe(fixture.ok);
+    expect(cost(res.headers).d1RoundTrips, operation).toBeLessThanOrEqual(2);
+    expect(cost(res.headers).durableCalls, operation).toBe(1);
+  });
+});
+
 describe("DELETE /admin/credentials/{client_id}: revocation is immediate", () => {
   it("stops the credential's tokens on the very next call: a read, a write, and a refused body alike answer 401", async () => {
     const t = await newTenant();

@@ -352,7 +352,14 @@ export interface TransferInput {
  * first-expiring-first) and a CREDIT of the receiver that opens one lot per lot taken,
  * with the same expiration. With a `code`, a retry replays the original pair.
  */
-export async function transferPoints(db: Db, tenantId: number, input: TransferInput, channel: Channel): Promise<{ debitId: number; creditId: number }> {
+/** A transfer's two halves; `views` (debit, credit) unless it was a replay, which the caller reads by id. */
+export interface TransferResult {
+  debitId: number;
+  creditId: number;
+  views: [TransactionView, TransactionView] | null;
+}
+
+export async function transferPoints(db: Db, tenantId: number, input: TransferInput, channel: Channel): Promise<TransferResult> {
   if (input.from.externalId === input.to.externalId) throw new RuleViolation("same_party");
   const hash = await requestHash({ operation: "transfer", ...input });
   return retryingRaces(async () => {
@@ -373,7 +380,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
       const [credit] = await runBatch(db, [
         rows<{ id: number }>(sql`SELECT ${t.id} AS "id" FROM ${t} WHERE ${t.counterpartId} = ${transactionId} AND ${t.tenantId} = ${tenantId}`),
       ]);
-      return { debitId: transactionId, creditId: credit[0]!.id };
+      return { debitId: transactionId, creditId: credit[0]!.id, views: null };
     }
     const from = ctx.parties.get(input.from.externalId);
     const to = ctx.parties.get(input.to.externalId);
@@ -432,8 +439,17 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
       ].map((s) => rows(s)),
       ledgerPosted(tenantId, "transfer", now),
     );
-    const results = await runOrOverdraft(db, statements, () => new Overdraft("sender", "transfer"));
-    return { debitId: (results[debitAt] as { id: number }[])[0]!.id, creditId: (results[creditAt] as { id: number }[])[0]!.id };
+    // Read back both halves (the credit is the last transaction, the debit its counterpart): no round trip to render them.
+    const halves = sql`(${lastTransactionId}, (SELECT ${t.counterpartId} FROM ${t} WHERE ${t.id} = ${lastTransactionId}))`;
+    const readBack = transactionViewStatements(tenantId, {
+      where: sql`${tx.id} IN ${halves}`,
+      orderBy: sql`${tx.id}`,
+      limit: 2,
+      customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.id} IN ${halves})`,
+    });
+    const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("sender", "transfer"));
+    const [debit, credit] = readTransactionViews(results.slice(-readBack.length) as Parameters<typeof readTransactionViews>[0]);
+    return { debitId: (results[debitAt] as { id: number }[])[0]!.id, creditId: (results[creditAt] as { id: number }[])[0]!.id, views: [debit!, credit!] };
   });
 }
 
@@ -455,7 +471,7 @@ interface OriginalRow {
  * spent are refused with nothing written; `single` says the request named one code (an
  * unknown one is then not_found rather than an invalid item).
  */
-export async function reverseTransactions(db: Db, tenantId: number, typeName: string, codes: readonly string[], single: boolean): Promise<number[]> {
+export async function reverseTransactions(db: Db, tenantId: number, typeName: string, codes: readonly string[], single: boolean): Promise<TransactionView[]> {
   const duplicate = codes.findIndex((code, i) => codes.indexOf(code) !== i);
   if (duplicate >= 0) throw new RuleViolation("listed_twice", { index: duplicate, listed: !single });
   return retryingRaces(async () => {
@@ -515,7 +531,20 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
       // Reversing an earning credit takes its points back from the tier measure too.
       if (direction === "DEBIT" && type.earns) statements.push(tierChangedByPosting(tenantId, account, sql`-${lastTransactionAmount}`, now));
     }
-    const results = await runOrOverdraft(db, statements, () => new Overdraft("customer", "reversal", { listed: !single }));
-    return insertAt.map((i) => (results[i] as { id: number }[])[0]!.id);
+    // Read back the reversals (through the reverses_id index), in the order of the codes: no round trip to render them.
+    const reversed = sql`(${sql.join(
+      codes.map((code) => sql`${byCode.get(code)!.id}`),
+      sql`, `,
+    )})`;
+    const readBack = transactionViewStatements(tenantId, {
+      where: sql`${tx.reversesId} IN ${reversed}`,
+      orderBy: sql`${tx.id}`,
+      limit: codes.length,
+      customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.reversesId} IN ${reversed})`,
+    });
+    const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("customer", "reversal", { listed: !single }));
+    const views = readTransactionViews(results.slice(-readBack.length) as Parameters<typeof readTransactionViews>[0]);
+    const ids = insertAt.map((i) => (results[i] as { id: number }[])[0]!.id);
+    return ids.map((id) => views.find((view) => view.id === id)!);
   });
 }

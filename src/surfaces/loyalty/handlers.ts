@@ -150,8 +150,7 @@ export const reverse: RouteHandler<typeof reverseRoute, AppEnv> = async (c) => {
   const { type, code } = c.req.valid("json");
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
-  const ids = await reverseTransactions(db, tenantId, type, [code], true);
-  const [view] = await transactionsByIds(db, tenantId, ids);
+  const [view] = await reverseTransactions(db, tenantId, type, [code], true);
   return loyaltyOk(c, renderTransaction(view!, "POST /api/transaction/reverse", extrasOf(c.req.valid("query"))));
 };
 
@@ -159,11 +158,11 @@ export const reverseMany: RouteHandler<typeof reverseManyRoute, AppEnv> = async 
   const { type, codes } = c.req.valid("json");
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
-  const ids = await reverseTransactions(db, tenantId, type, codes, false);
+  const views = await reverseTransactions(db, tenantId, type, codes, false);
   const extras = extrasOf(c.req.valid("query"));
   return loyaltyOk(
     c,
-    (await transactionsByIds(db, tenantId, ids)).map((view) => renderTransaction(view, "POST /api/transaction/reverseMany", extras)),
+    views.map((view) => renderTransaction(view, "POST /api/transaction/reverseMany", extras)),
   );
 };
 
@@ -171,7 +170,7 @@ export const transfer: RouteHandler<typeof transferRoute, AppEnv> = async (c) =>
   const body = c.req.valid("json");
   const db = c.get("db");
   const tenantId = c.get("principal").tenantId;
-  const { debitId, creditId } = await transferPoints(
+  const { debitId, creditId, views } = await transferPoints(
     db,
     tenantId,
     {
@@ -184,7 +183,7 @@ export const transfer: RouteHandler<typeof transferRoute, AppEnv> = async (c) =>
     },
     channelOf(c),
   );
-  const [from, to] = await transactionsByIds(db, tenantId, [debitId, creditId]);
+  const [from, to] = views ?? (await transactionsByIds(db, tenantId, [debitId, creditId]));
   const extras = extrasOf(c.req.valid("query"));
   return loyaltyOk(c, {
     from: renderTransaction(from!, "POST /api/transaction/transfer", extras),
