@@ -574,7 +574,7 @@ export const reportProductDays = sqliteTable(
   (t) => [uniqueIndex("report_product_days_key").on(t.tenantId, t.day, t.storeId, t.productId)],
 );
 
-/** What an audit entry records; the webhook endpoint actions are partners' (through /v1), the rest operators'. */
+/** What an audit entry records; webhook endpoint create, delete and rotation are partners' (through /v1), the rest operators'. */
 export const auditActions = [
   "tenant.created",
   "tenant.updated",
@@ -590,6 +590,8 @@ export const auditActions = [
   "webhook_endpoint.created",
   "webhook_endpoint.deleted",
   "webhook_endpoint.secret_rotated",
+  "webhook_endpoint.enabled",
+  "webhook_endpoint.redelivered",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
