@@ -7,13 +7,13 @@ import { assetPath } from "./static";
 const keptParams = ["q", "cursor", "before", "from", "to"];
 
 /** The section of the console a page belongs to (highlighted in the navigation). */
-export type Section = "tenants" | "tenant" | "customers" | "reports" | "none";
+export type Section = "tenants" | "tenant" | "customers" | "reports" | "webhooks" | "none";
 
 interface PageProps {
   view: View;
   title: string;
   section: Section;
-  /** The tenant a page is about: adds its own navigation (overview, customers, reports). */
+  /** The tenant a page is about: adds its own navigation (overview, customers, reports, webhooks). */
   tenant?: { id: number; name: string };
   /** Extra scripts after console.js (e.g. the chart library). */
   scripts?: string[];
@@ -77,6 +77,11 @@ export function Page({ view, title, section, tenant, scripts = [], notice, child
                       <li>
                         <a href={`/console/tenants/${tenant.id}/reports`} aria-current={current("reports")}>
                           {t.reports}
+                        </a>
+                      </li>
+                      <li>
+                        <a href={`/console/tenants/${tenant.id}/webhooks`} aria-current={current("webhooks")}>
+                          {t.webhooks}
                         </a>
                       </li>
                     </>
