@@ -196,7 +196,8 @@ export const listAuditRoute = route({
   summary: "Read the audit log",
   description: [
     "Every operator action — tenant create and update, credential create, rotate and revoke, VLT destination set and unset, merge, export,",
-    "erase, report rebuild — and every partner change of its webhook endpoints is one append-only entry, written in the same atomic batch as",
+    "erase, report rebuild, webhook endpoint re-enabling and redelivery — and every partner change of its webhook endpoints is one",
+    "append-only entry, written in the same atomic batch as",
     "the action (an action never commits without its entry). Newest first, keyset-paginated: follow `nextCursor`; a page reads rows in",
     "proportion to its size. Entries carry ids, field names, non-personal values and counts: never secrets or personal data.",
   ].join(" "),
