@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { answer, eventually, newReceiver, received, receivedAtLeast, registerEndpoint, verified } from "../events/support";
-import { admin, call, cost, newTenant, type TestTenant } from "../helpers";
+import { answer, failedDelivery, newEvent, newestAttempt, newReceiver, received, receivedAtLeast, registerEndpoint, verified } from "../events/support";
+import { admin, call, cost, newTenant } from "../helpers";
 
 /**
  * The operator API's view of a tenant's webhooks: its endpoints, their delivery attempts,
@@ -10,60 +10,19 @@ import { admin, call, cost, newTenant, type TestTenant } from "../helpers";
 
 const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
-let clients = 0;
-/** A write that appends one customer.created event. */
-async function newEvent(t: TestTenant): Promise<void> {
-  clients += 1;
-  const body = { nombre: `Cliente ${clients}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `AW${clients}`, codigoCliente: `AWC${clients}` };
-  const res = await call("POST", "/api/clientes", { headers: t.auth, body });
-  expect(res.status, res.text).toBe(201);
-}
-
 const base = (tenantId: number, endpointId: number) => `/admin/tenants/${tenantId}/webhook-endpoints/${endpointId}`;
-const attempts = async (tenantId: number, endpointId: number) => (await admin("GET", `${base(tenantId, endpointId)}/deliveries`)).body.data;
-
-/** Waits until the endpoint's newest attempt has `outcome`; the attempt log then. */
-const newestIs = (tenantId: number, endpointId: number, outcome: string) =>
-  eventually(async () => {
-    const list = await attempts(tenantId, endpointId);
-    return list[0]?.outcome === outcome ? list : undefined;
-  });
-
-/** An endpoint whose receiver fails every attempt of the schedule: its dead-lettered event's id. */
-async function deadLettered(t: TestTenant, rid: string, endpointId: number): Promise<string> {
-  await answer(rid, { status: 503 });
-  await newEvent(t);
-  const log = await newestIs(t.id, endpointId, "dead");
-  return log[0].eventId;
-}
 
 /** The newest audit entry of the tenant. */
 const lastEntry = async (tenantId: number) => (await admin("GET", `/admin/audit?tenantId=${tenantId}&limit=1`)).body.data[0];
 
 describe("GET /admin/tenants/{tenantId}/webhook-endpoints", () => {
   it("lists the tenant's endpoints, oldest first, with status, disabled reason, failing since and created; never a secret", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
+    const { t, rid, endpoint: gone } = await failedDelivery(410, ["customer.created"]);
     const all = await registerEndpoint(t, newReceiver());
-    const gone = await registerEndpoint(t, rid, ["customer.created"]);
-    await answer(rid, { status: 410 });
-    await newEvent(t);
-    await newestIs(t.id, gone.id, "dead");
     const res = await admin("GET", `/admin/tenants/${t.id}/webhook-endpoints`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       data: [
-        {
-          id: all.id,
-          url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9999\/hooks\//),
-          events: null,
-          status: "enabled",
-          disabledReason: null,
-          failingSince: null,
-          createdAt: ISO,
-          statusChangedAt: ISO,
-          previousSecretExpiresAt: null,
-        },
         {
           id: gone.id,
           url: expect.stringContaining(rid),
@@ -71,6 +30,17 @@ describe("GET /admin/tenants/{tenantId}/webhook-endpoints", () => {
           status: "disabled",
           disabledReason: "gone",
           failingSince: ISO,
+          createdAt: ISO,
+          statusChangedAt: ISO,
+          previousSecretExpiresAt: null,
+        },
+        {
+          id: all.id,
+          url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9999\/hooks\//),
+          events: null,
+          status: "enabled",
+          disabledReason: null,
+          failingSince: null,
           createdAt: ISO,
           statusChangedAt: ISO,
           previousSecretExpiresAt: null,
@@ -120,10 +90,7 @@ describe("GET /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}", () => {
 
 describe("GET /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/deliveries", () => {
   it("lists every attempt, newest first: event, attempt number, HTTP status or error, duration, outcome and next attempt", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
-    const endpoint = await registerEndpoint(t, rid);
-    const eventId = await deadLettered(t, rid, endpoint.id);
+    const { t, endpoint, eventId } = await failedDelivery(503);
     const res = await admin("GET", `${base(t.id, endpoint.id)}/deliveries`);
     expect(res.status).toBe(200);
     expect(res.body.data.map((a: { attempt: number; outcome: string }) => [a.attempt, a.outcome])).toEqual([
@@ -174,7 +141,9 @@ describe("POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redelive
     const [rid, okRid] = [newReceiver(), newReceiver()];
     const endpoint = await registerEndpoint(t, rid);
     await registerEndpoint(t, okRid);
-    const eventId = await deadLettered(t, rid, endpoint.id);
+    await answer(rid, { status: 503 });
+    await newEvent(t);
+    const { eventId } = await newestAttempt(t, endpoint.id, "dead");
     await answer(rid, { status: 200 });
     const res = await admin("POST", `${base(t.id, endpoint.id)}/redeliver`, { eventId });
     expect(res.status).toBe(202);
@@ -182,8 +151,7 @@ describe("POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redelive
     const got = await receivedAtLeast(rid, 5);
     expect(got[4]).toMatchObject({ status: 200, headers: { "webhook-id": eventId } });
     expect(verified(endpoint.secret, got[4]!).id).toBe(eventId);
-    const after = await newestIs(t.id, endpoint.id, "succeeded");
-    expect(after[0]).toMatchObject({ eventId, attempt: 1 });
+    expect(await newestAttempt(t, endpoint.id, "succeeded")).toMatchObject({ eventId, attempt: 1 });
     // The tenant's other endpoint had it already: it is not sent again.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await received(okRid)).toHaveLength(1);
@@ -206,7 +174,7 @@ describe("POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redelive
     expect(early.body).toEqual({ eventId: `evt_${t.id}_1`, endpointId: endpoint.id, queued: false });
     await answer(rid, { status: 410 });
     await newEvent(t);
-    await newestIs(t.id, endpoint.id, "dead");
+    await newestAttempt(t, endpoint.id, "dead");
     const before = await lastEntry(t.id);
     const res = await admin("POST", `${base(t.id, endpoint.id)}/redeliver`, { eventId: `evt_${t.id}_2` });
     expect(res.status).toBe(202);
@@ -237,12 +205,7 @@ describe("POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redelive
 
 describe("POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/enable", () => {
   it("enables a disabled endpoint: its failures are forgotten, it gets what is written from now on, and it is audited", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
-    const endpoint = await registerEndpoint(t, rid);
-    await answer(rid, { status: 410 });
-    await newEvent(t);
-    await newestIs(t.id, endpoint.id, "dead");
+    const { t, rid, endpoint } = await failedDelivery(410);
     expect((await admin("GET", base(t.id, endpoint.id))).body).toMatchObject({ status: "disabled", disabledReason: "gone" });
     // Written while it is disabled: not sent when it is enabled again.
     await newEvent(t);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { answer, eventually, newReceiver, receivedAtLeast, registerEndpoint } from "../events/support";
-import { admin, call, newTenant, type TestTenant } from "../helpers";
+import { answer, eventually, failedDelivery, newEvent, newestAttempt, newReceiver, receivedAtLeast, registerEndpoint } from "../events/support";
+import { admin, newTenant } from "../helpers";
 import { page, signIn, submit } from "./support";
 
 /**
@@ -18,29 +18,10 @@ beforeAll(async () => {
   session = await signIn();
 });
 
-let clients = 0;
-async function newEvent(t: TestTenant): Promise<void> {
-  clients += 1;
-  const body = { nombre: `Cliente ${clients}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `CW${clients}`, codigoCliente: `CWC${clients}` };
-  expect((await call("POST", "/api/clientes", { headers: t.auth, body })).status).toBe(201);
-}
-
-/** Waits until the endpoint's newest attempt has `outcome`. */
-const newestIs = (t: TestTenant, endpointId: number, outcome: string) =>
-  eventually(async () => {
-    const [newest] = (await admin("GET", `/admin/tenants/${t.id}/webhook-endpoints/${endpointId}/deliveries?limit=1`)).body.data;
-    return newest?.outcome === outcome ? newest : undefined;
-  });
-
 describe("GET /console/tenants/{id}/webhooks", () => {
   it("lists the endpoints with what they receive, their status, why one is disabled, since when it fails, and links to each", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
+    const { t } = await failedDelivery(410, ["customer.created", "tag.added"]);
     const all = await registerEndpoint(t, newReceiver());
-    const gone = await registerEndpoint(t, rid, ["customer.created", "tag.added"]);
-    await answer(rid, { status: 410 });
-    await newEvent(t);
-    await newestIs(t, gone.id, "dead");
     const res = await get(`/console/tenants/${t.id}/webhooks`);
     expect(res.status).toBe(200);
     expect(res.text).toContain(`href="/console/tenants/${t.id}/webhooks" aria-current="page">Webhooks</a>`);
@@ -60,20 +41,15 @@ describe("GET /console/tenants/{id}/webhooks", () => {
 
 describe("GET /console/tenants/{id}/webhooks/{endpointId}", () => {
   it("shows every attempt of a dead-lettered delivery: event, attempt number, HTTP status, outcome; older attempts on the next page", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
-    const endpoint = await registerEndpoint(t, rid);
-    await answer(rid, { status: 503 });
-    await newEvent(t);
-    const dead = await newestIs(t, endpoint.id, "dead");
+    const { t, endpoint, eventId } = await failedDelivery(503);
     const res = await get(`/console/tenants/${t.id}/webhooks/${endpoint.id}`);
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`<code>${dead.eventId}</code>`);
+    expect(res.text).toContain(`<code>${eventId}</code>`);
     expect(res.text).toContain("customer.created");
     expect(res.text).toContain("HTTP 503");
     expect(res.text).toContain('<td class="outcome-dead">sin más reintentos</td>');
     expect(res.text.match(/<td class="outcome-retrying">reintentando<\/td>/g)).toHaveLength(3);
-    expect(res.text.match(new RegExp(`name="event" value="${dead.eventId}"`, "g"))).toHaveLength(4);
+    expect(res.text.match(new RegExp(`name="event" value="${eventId}"`, "g"))).toHaveLength(4);
     const english = await page("GET", `/console/tenants/${t.id}/webhooks/${endpoint.id}`, { cookie: session.cookie, headers: { "accept-language": "en" } });
     expect(english.text).toContain('<td class="outcome-dead">dead-lettered</td>');
   });
@@ -105,25 +81,20 @@ describe("GET /console/tenants/{id}/webhooks/{endpointId}", () => {
 
 describe("POST /console/tenants/{id}/webhooks/{endpointId}/redeliver", () => {
   it("delivers the event again, says so, and records it under the console session's actor", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
-    const endpoint = await registerEndpoint(t, rid);
-    await answer(rid, { status: 503 });
-    await newEvent(t);
-    const dead = await newestIs(t, endpoint.id, "dead");
+    const { t, rid, endpoint, eventId } = await failedDelivery(503);
     await answer(rid, { status: 200 });
-    const res = await submit(session, `/console/tenants/${t.id}/webhooks/${endpoint.id}/redeliver`, { event: dead.eventId });
+    const res = await submit(session, `/console/tenants/${t.id}/webhooks/${endpoint.id}/redeliver`, { event: eventId });
     expect(res.status).toBe(303);
-    expect(res.location).toBe(`/console/tenants/${t.id}/webhooks/${endpoint.id}?done=redelivered-${dead.eventId}`);
-    expect((await get(res.location!)).text).toContain(`El evento ${dead.eventId} está en cola para entregarse de nuevo.`);
-    expect((await receivedAtLeast(rid, 5))[4]).toMatchObject({ status: 200, headers: { "webhook-id": dead.eventId } });
-    await newestIs(t, endpoint.id, "succeeded");
+    expect(res.location).toBe(`/console/tenants/${t.id}/webhooks/${endpoint.id}?done=redelivered-${eventId}`);
+    expect((await get(res.location!)).text).toContain(`El evento ${eventId} está en cola para entregarse de nuevo.`);
+    expect((await receivedAtLeast(rid, 5))[4]).toMatchObject({ status: 200, headers: { "webhook-id": eventId } });
+    await newestAttempt(t, endpoint.id, "succeeded");
     const [entry] = (await admin("GET", `/admin/audit?tenantId=${t.id}&limit=1`)).body.data;
     expect(entry).toMatchObject({
       action: "webhook_endpoint.redelivered",
       actor: expect.stringMatching(/^admin:[0-9a-f]{16}\/console:[0-9a-f]{8}$/),
       target: `webhook_endpoint:${endpoint.id}`,
-      summary: { event: dead.eventId },
+      summary: { event: eventId },
     });
   });
 
@@ -146,12 +117,7 @@ describe("POST /console/tenants/{id}/webhooks/{endpointId}/redeliver", () => {
 
 describe("POST /console/tenants/{id}/webhooks/{endpointId}/enable", () => {
   it("offers to enable a disabled endpoint (and no redeliver button while disabled), then enables it", async () => {
-    const t = await newTenant();
-    const rid = newReceiver();
-    const endpoint = await registerEndpoint(t, rid);
-    await answer(rid, { status: 410 });
-    await newEvent(t);
-    await newestIs(t, endpoint.id, "dead");
+    const { t, endpoint } = await failedDelivery(410);
     const path = `/console/tenants/${t.id}/webhooks/${endpoint.id}`;
     const disabled = await get(path);
     expect(disabled.text).toContain(`action="${path}/enable"`);
