@@ -138,6 +138,20 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] }
   );
 }
 
+/** Labelled values (a `<dl>`): a profile, an endpoint's settings. */
+export function Facts({ rows }: { rows: Array<[string, Child]> }) {
+  return (
+    <dl class="facts">
+      {rows.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
 /** A table that scrolls sideways on narrow screens instead of widening the page (focusable, so the keyboard can scroll it). */
 export function TableWrap({ label, children }: PropsWithChildren<{ label: string }>) {
   return (

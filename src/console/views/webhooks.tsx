@@ -1,7 +1,7 @@
 import type { TenantSummary } from "../../core/tenants/tenants";
 import type { AttemptView, EndpointView } from "../../core/webhooks/endpoints";
 import { formatInstant, type View } from "../context";
-import { DataTable, Page, PostForm } from "../layout";
+import { DataTable, Facts, Page, PostForm } from "../layout";
 import { NextLink } from "./common";
 
 /** The event types an endpoint receives, as a list (or "all"). */
@@ -78,14 +78,7 @@ export function EndpointPage(props: {
     <Page view={view} title={t.endpoint(endpoint.id)} section="webhooks" tenant={tenant} notice={props.notice}>
       <section aria-labelledby="endpoint" class="card">
         <h2 id="endpoint">{t.endpointSettings}</h2>
-        <dl class="facts">
-          {facts.map(([label, value]) => (
-            <>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </>
-          ))}
-        </dl>
+        <Facts rows={facts} />
         {disabled ? (
           <>
             <p class="warning">{t.disabledHelp}</p>
