@@ -117,11 +117,15 @@ describe("POST /console/tenants/{id}/webhooks/{endpointId}/redeliver", () => {
 
 describe("POST /console/tenants/{id}/webhooks/{endpointId}/enable", () => {
   it("offers to enable a disabled endpoint (and no redeliver button while disabled), then enables it", async () => {
-    const { t, endpoint } = await failedDelivery(410);
+    const { t, endpoint, eventId } = await failedDelivery(410);
     const path = `/console/tenants/${t.id}/webhooks/${endpoint.id}`;
     const disabled = await get(path);
     expect(disabled.text).toContain(`action="${path}/enable"`);
     expect(disabled.text).not.toContain(`action="${path}/redeliver"`);
+    // (A redelivery posted all the same queues nothing, and says so.)
+    const refused = await submit(session, `${path}/redeliver`, { event: eventId });
+    expect(refused.location).toBe(`${path}?done=not-queued`);
+    expect((await get(refused.location!)).text).toContain("No se puso nada en cola: el endpoint está desactivado o no recibe este evento.");
     const res = await submit(session, `${path}/enable`);
     expect(res.location).toBe(`${path}?done=enabled`);
     const enabled = await get(res.location!);
