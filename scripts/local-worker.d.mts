@@ -2,4 +2,7 @@
 import type { Miniflare } from "miniflare";
 
 export declare const ADMIN_TOKEN: string;
-export declare function startLocalWorker(): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>> }>;
+export declare function startLocalWorker(
+  vars?: Record<string, string>,
+  options?: { logs?: boolean },
+): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>> }>;

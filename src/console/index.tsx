@@ -13,6 +13,8 @@ import { REPORT_MAX_DAYS } from "../core/reports/summaries";
 import { getCredential, issueCredential, listCredentials, revokeCredential } from "../core/tenants/credentials";
 import { clearVltDestination, createTenant, getTenantSummary, isTimeZone, listTenants, setVltDestination, updateTenant } from "../core/tenants/tenants";
 import { addDays, isCalendarDate, localDate } from "../core/time";
+import { redeliver } from "../core/webhooks/delivery";
+import { enableEndpoint, listAttempts, listEndpoints } from "../core/webhooks/endpoints";
 import type { AppEnv } from "../http/app-env";
 import { auditedAs, consoleActor } from "../http/auth";
 import { defaultStatus, RequestError, toDomainError } from "../http/errors";
@@ -28,6 +30,7 @@ import { CustomerPage, MergeSummary, SearchPage } from "./views/customers";
 import { ReportsPage } from "./views/reports";
 import { SignInPage } from "./views/sign-in";
 import { type Issued, TenantPage, TenantsPage } from "./views/tenants";
+import { EndpointPage, WebhooksPage } from "./views/webhooks";
 
 /**
  * The operator console at /console: server-rendered pages (Hono JSX) over the same core
@@ -402,6 +405,52 @@ consoleApp.get("/console/tenants/:id/reports", requireSession, async (c) => {
     />,
     valid ? 200 : 422,
   );
+});
+
+/* Webhooks */
+
+/** A page cursor of digits (an id), or null. */
+const idCursor = (value: string | undefined) => (value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null);
+
+consoleApp.get("/console/tenants/:id/webhooks", requireSession, async (c) => {
+  const tenant = await tenantOf(c);
+  const page = await listEndpoints(c.get("db"), tenant.id, { afterId: idCursor(c.req.query("cursor")) ?? 0, limit: PAGE_SIZE });
+  return c.html(<WebhooksPage view={viewOf(c)} tenant={tenant} endpoints={page.endpoints} next={page.next === null ? null : String(page.next)} />);
+});
+
+consoleApp.get("/console/tenants/:id/webhooks/:endpointId", requireSession, async (c) => {
+  const tenant = await tenantOf(c);
+  const before = idCursor(c.req.query("cursor"));
+  const page = await listAttempts(c.get("db"), tenant.id, idParam(c, "endpointId"), { before, limit: PAGE_SIZE });
+  const view = viewOf(c);
+  const doneWith = c.req.query("done") ?? "";
+  const redelivered = /^redelivered-(evt_\d{1,15}_\d{1,15})$/.exec(doneWith);
+  const notices: Record<string, string> = { "not-queued": view.t.notQueued, enabled: view.t.endpointEnabled };
+  return c.html(
+    <EndpointPage
+      view={view}
+      tenant={tenant}
+      endpoint={page.endpoint}
+      attempts={page.attempts}
+      next={page.next === null ? null : String(page.next)}
+      older={before !== null}
+      notice={redelivered ? view.t.redelivered(redelivered[1]!) : notices[doneWith]}
+    />,
+  );
+});
+
+consoleApp.post("/console/tenants/:id/webhooks/:endpointId/redeliver", requireSession, requireForm, async (c) => {
+  const tenant = await tenantOf(c);
+  const endpointId = idParam(c, "endpointId");
+  const queued = await redeliver(c.get("db"), c.env.WEBHOOKS, tenant.id, (await formOf(c)).event ?? "", { endpointId, by: auditedAs(asApp(c)) });
+  const base = `/console/tenants/${tenant.id}/webhooks/${endpointId}`;
+  return done(c, base, queued.endpointIds.includes(endpointId) ? `redelivered-${queued.eventId}` : "not-queued");
+});
+
+consoleApp.post("/console/tenants/:id/webhooks/:endpointId/enable", requireSession, requireForm, async (c) => {
+  const tenant = await tenantOf(c);
+  const endpoint = await enableEndpoint(c.get("db"), tenant.id, idParam(c, "endpointId"), auditedAs(asApp(c)));
+  return done(c, `/console/tenants/${tenant.id}/webhooks/${endpoint.id}`, "enabled");
 });
 
 consoleApp.all("/console/*", () => {

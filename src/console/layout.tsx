@@ -7,13 +7,13 @@ import { assetPath } from "./static";
 const keptParams = ["q", "cursor", "before", "from", "to"];
 
 /** The section of the console a page belongs to (highlighted in the navigation). */
-export type Section = "tenants" | "tenant" | "customers" | "reports" | "none";
+export type Section = "tenants" | "tenant" | "customers" | "reports" | "webhooks" | "none";
 
 interface PageProps {
   view: View;
   title: string;
   section: Section;
-  /** The tenant a page is about: adds its own navigation (overview, customers, reports). */
+  /** The tenant a page is about: adds its own navigation (overview, customers, reports, webhooks). */
   tenant?: { id: number; name: string };
   /** Extra scripts after console.js (e.g. the chart library). */
   scripts?: string[];
@@ -79,6 +79,11 @@ export function Page({ view, title, section, tenant, scripts = [], notice, child
                           {t.reports}
                         </a>
                       </li>
+                      <li>
+                        <a href={`/console/tenants/${tenant.id}/webhooks`} aria-current={current("webhooks")}>
+                          {t.webhooks}
+                        </a>
+                      </li>
                     </>
                   ) : null}
                 </ul>
@@ -130,6 +135,20 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] }
     <p class="field-error" id={id}>
       {messages.join(" ")}
     </p>
+  );
+}
+
+/** Labelled values (a `<dl>`): a profile, an endpoint's settings. */
+export function Facts({ rows }: { rows: Array<[string, Child]> }) {
+  return (
+    <dl class="facts">
+      {rows.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
   );
 }
 

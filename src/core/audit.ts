@@ -17,7 +17,8 @@ export { type AuditAction, auditActions } from "../db/schema";
  * take effect). The HTTP edge supplies the actor: `admin:<fingerprint>` from `adminAuth`,
  * the console's session, or `credential:<client_id>` for a partner's own changes (the
  * webhook endpoints of /v1: actions `webhook_endpoint.created`, `.deleted` and
- * `.secret_rotated`, target `webhook_endpoint:<id>`, summary e.g. `{host, events}`).
+ * `.secret_rotated`, target `webhook_endpoint:<id>`, summary e.g. `{host, events}`;
+ * an operator's `.enabled` and `.redelivered` name the same target).
  *
  * What goes in: ids, the names of the fields that changed, non-personal values
  * (time zone, limits, kinds, counts). Never a secret, a hash of one, a token, or a

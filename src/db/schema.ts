@@ -602,7 +602,7 @@ export const reportProductDays = sqliteTable(
   ],
 );
 
-/** What an audit entry records; the webhook endpoint actions are partners' (through /v1), the rest operators'. */
+/** What an audit entry records; webhook endpoint create, delete and rotation are partners' (through /v1), the rest operators'. */
 export const auditActions = [
   "tenant.created",
   "tenant.updated",
@@ -618,6 +618,8 @@ export const auditActions = [
   "webhook_endpoint.created",
   "webhook_endpoint.deleted",
   "webhook_endpoint.secret_rotated",
+  "webhook_endpoint.enabled",
+  "webhook_endpoint.redelivered",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,8 +1,11 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, startLocalWorker } from "../../scripts/local-worker.mjs";
+import receiver from "../events/receiver.js";
 
 /**
  * The operator console in a real headless Chromium (Debian's `chromium`; CHROMIUM_PATH
@@ -14,6 +17,10 @@ import { ADMIN_TOKEN, startLocalWorker } from "../../scripts/local-worker.mjs";
  * into test-artifacts/console/ (git-ignored) and checked by axe-core, at 1280 px and at a
  * tablet's width. The browser may reach nothing but the loopback Worker: every other
  * request is blocked, recorded and must not have been attempted.
+ *
+ * A second walk opens the Webhooks view: a delivery dead-lettered by a failing receiver
+ * (the events tests' receiver, test/events/receiver.js, served from Node on a loopback
+ * port that the Worker POSTs to), redelivered with the button, then delivered.
  */
 
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,6 +29,8 @@ const missing = !existsSync(executablePath);
 if (missing && process.env.CI) throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 
 let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+let hooks: Server;
+let hooksBase: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -56,6 +65,23 @@ async function go(selector: string) {
   await page.waitForLoadState("load");
 }
 
+/** Polls until `check` holds, or fails after `ms`. */
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Sign-in through the form. */
+async function signIn() {
+  await page.goto(`${worker.base}/console/sign-in`);
+  await page.fill("#token", ADMIN_TOKEN);
+  await go("form[action='/console/sign-in'] button[type=submit]");
+  await page.waitForURL(`${worker.base}/console/tenants`);
+}
+
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${worker.base}${path}`, {
     method,
@@ -70,7 +96,24 @@ describe.skipIf(missing)("the operator console in Chromium", () => {
   beforeAll(async () => {
     rmSync(shots, { recursive: true, force: true });
     mkdirSync(shots, { recursive: true });
-    worker = await startLocalWorker();
+    // The webhook receiver, on a loopback port of its own; retries come after 1 s, 1 s and 1 s.
+    hooks = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
+      const headers = Object.entries(req.headers).map(([name, value]) => [name, String(value)] as [string, string]);
+      const answer = await receiver.fetch(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body }));
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, "127.0.0.1", resolve));
+    hooksBase = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    worker = await startLocalWorker({
+      WEBHOOK_SECRET_KEY: "browser-test-webhook-key",
+      WEBHOOK_ALLOW_LOOPBACK: "on",
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: "1,1,1",
+      WEBHOOK_TIMEOUT_SECONDS: "2",
+    });
     browser = await chromium.launch({
       executablePath,
       args: [
@@ -102,6 +145,7 @@ describe.skipIf(missing)("the operator console in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await worker?.mf.dispose();
+    hooks?.close();
   });
 
   it("walks sign-in, tenant, credential, kiosk card, points, search, 360, reports, revocation and sign-out", async () => {
@@ -268,6 +312,77 @@ describe.skipIf(missing)("the operator console in Chromium", () => {
     await page.goto(`${worker.base}/console/tenants/${tenantId}`);
     expect(new URL(page.url()).pathname).toBe("/console/sign-in");
 
+    expect(outside, "requests that left the loopback Worker").toEqual([]);
+    expect(problems, "script errors or CSP violations").toEqual([]);
+  });
+  it("shows a dead-lettered webhook delivery in the Webhooks view and redelivers it with the button", async () => {
+    // A tenant whose partner registered an endpoint; its receiver answers 503 to everything for now.
+    const operator = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const tenant = await api("POST", "/admin/tenants", { name: "Parking Centro", timezone: "America/Lima" }, operator);
+    const tenantId = tenant.body.id as number;
+    const partner = await api("POST", `/admin/tenants/${tenantId}/credentials`, { kind: "partner" }, operator);
+    const token = await api("POST", "/oauth/token", {
+      grant_type: "client_credentials",
+      client_id: partner.body.client_id,
+      client_secret: partner.body.client_secret,
+    });
+    const bearer = { authorization: `Bearer ${token.body.access_token}` };
+    const rid = `browser${Date.now().toString(36)}`;
+    const control = async (behaviour: object) =>
+      expect((await fetch(`${hooksBase}/control/${rid}`, { method: "PUT", body: JSON.stringify(behaviour) })).status).toBe(200);
+    const received = async () => (await (await fetch(`${hooksBase}/received/${rid}`)).json()) as { status: number; headers: Record<string, string> }[];
+    await control({ status: 503 });
+    const endpoint = await api("POST", "/v1/webhook-endpoints", { url: `${hooksBase}/hooks/${rid}`, events: ["customer.created"] }, bearer);
+    expect(endpoint.status).toBe(201);
+    const client = await api(
+      "POST",
+      "/api/clientes",
+      { nombre: "Empresa Telecom SAC", tipoCliente: "EMPRESA", tipoDocumento: "RUC", numeroDocumento: "20512345678", codigoCliente: "CLI042" },
+      bearer,
+    );
+    expect(client.status).toBe(201);
+    // The first attempt and the schedule's three retries fail: the delivery is dead-lettered.
+    const attempts = `/admin/tenants/${tenantId}/webhook-endpoints/${endpoint.body.id}/deliveries?limit=1`;
+    await until("a dead-lettered delivery", async () => (await api("GET", attempts, undefined, operator)).body.data[0]?.outcome === "dead");
+    expect((await received()).map((d) => d.status)).toEqual([503, 503, 503, 503]);
+    const eventId = (await received())[0]!.headers["webhook-id"]!;
+
+    // The Webhooks view: the endpoint, then its attempts with the dead one on top.
+    await signIn();
+    await page.goto(`${worker.base}/console/tenants/${tenantId}`);
+    await go(`nav a[href='/console/tenants/${tenantId}/webhooks']`);
+    expect(await text("h1")).toBe("Endpoints de webhooks");
+    expect(await text("table")).toContain(`${hooksBase}/hooks/${rid}`);
+    expect(await text("table")).toContain("customer.created");
+    await checkPage("webhooks");
+    await go(`a[href='/console/tenants/${tenantId}/webhooks/${endpoint.body.id}'] >> nth=0`);
+    const newest = "section:has(#attempts) tbody tr:first-child";
+    expect(await text(`${newest} td.outcome-dead`)).toBe("sin más reintentos");
+    expect(await text(newest)).toContain(eventId);
+    expect(await text(newest)).toContain("HTTP 503");
+    expect(await page.locator("section:has(#attempts) tbody tr").count()).toBe(4);
+    await checkPage("webhook-attempts");
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await checkPage("webhook-attempts-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The receiver is fixed; redeliver: a fresh delivery, the same webhook-id, delivered.
+    await control({ status: 200 });
+    await go(`${newest} form[action$='/redeliver'] button`);
+    expect(await text(".notice")).toBe(`El evento ${eventId} está en cola para entregarse de nuevo.`);
+    await until("the redelivery on the page", async () => {
+      await page.reload();
+      return (await page.locator(`${newest} td.outcome-succeeded`).count()) === 1;
+    });
+    expect(await text(`${newest} td.outcome-succeeded`)).toBe("entregado");
+    expect(await text(newest)).toContain("HTTP 200");
+    expect(await page.locator("section:has(#attempts) tbody tr").count()).toBe(5);
+    const got = await received();
+    expect(got.map((d) => d.status)).toEqual([503, 503, 503, 503, 200]);
+    expect(got[4]!.headers["webhook-id"]).toBe(eventId);
+    await checkPage("webhook-redelivered");
+
+    await go("header form[action='/console/sign-out'] button");
     expect(outside, "requests that left the loopback Worker").toEqual([]);
     expect(problems, "script errors or CSP violations").toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { expect } from "vitest";
-import { call, type TestTenant } from "../helpers";
+import { admin, call, newTenant, type TestTenant } from "../helpers";
 
 /**
  * Webhook test helpers. Deliveries go to the receiver worker (test/events/receiver.js),
@@ -98,4 +98,39 @@ export async function seedEvents(tenantId: number, count: number, createdAt = Da
   )
     .bind(tenantId, count, createdAt)
     .run();
+}
+
+let writes = 0;
+/** A write that appends one customer.created event (a client of the clients surface). */
+export async function newEvent(t: TestTenant): Promise<void> {
+  writes += 1;
+  const body = { nombre: `Cliente ${writes}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `EV${writes}`, codigoCliente: `EVC${writes}` };
+  const res = await call("POST", "/api/clientes", { headers: t.auth, body });
+  expect(res.status, res.text).toBe(201);
+}
+
+/** Waits until the endpoint's newest attempt, as the operator API lists it, has `outcome`; that attempt. */
+export const newestAttempt = (t: TestTenant, endpointId: number, outcome: string) =>
+  eventually(
+    async () => {
+      const [newest] = (await admin("GET", `/admin/tenants/${t.id}/webhook-endpoints/${endpointId}/deliveries?limit=1`)).body.data;
+      return newest?.outcome === outcome ? newest : undefined;
+    },
+    20_000,
+    `an attempt ${outcome}`,
+  );
+
+/**
+ * A fresh tenant with an endpoint whose receiver answers `status` to everything, and one
+ * event it could not deliver: dead-lettered after the whole schedule (503), or at once, the
+ * endpoint disabled with it (410).
+ */
+export async function failedDelivery(status: 503 | 410, events?: string[]) {
+  const t = await newTenant();
+  const rid = newReceiver();
+  const endpoint = await registerEndpoint(t, rid, events);
+  await answer(rid, { status });
+  await newEvent(t);
+  const attempt = await newestAttempt(t, endpoint.id, "dead");
+  return { t, rid, endpoint, eventId: attempt.eventId as string };
 }

@@ -120,19 +120,26 @@ describe("operator console", () => {
     expect(problems.all).toEqual([]);
   });
 
-  it("a tenant's pages naming another tenant's customer, card or credential answer exactly as for ones that do not exist, and change nothing", async () => {
+  it("a tenant's pages naming another tenant's customer, card, credential or webhook endpoint answer exactly as for ones that do not exist, and change nothing", async () => {
     const problems = new Problems();
     const theirs: ConsoleTarget = {
       customerId: other.clientId,
       cardUid: other.ids.cardUid,
       credentialId: (await issueCredential(other.t.id, "kiosk")).clientId,
+      endpointId: other.endpointId,
     };
-    const ghost: ConsoleTarget = { customerId: 900_000_000 + fresh(), cardUid: `GHOST${fresh()}`, credentialId: 900_000_000 + fresh() };
+    const ghost: ConsoleTarget = {
+      customerId: 900_000_000 + fresh(),
+      cardUid: `GHOST${fresh()}`,
+      credentialId: 900_000_000 + fresh(),
+      endpointId: 900_000_000 + fresh(),
+    };
     const normalised = (res: Res, target: ConsoleTarget) =>
       `${res.status} ${res.text}`
         .replaceAll(String(target.customerId), "<customer>")
         .replaceAll(target.cardUid, "<card>")
-        .replaceAll(String(target.credentialId), "<credential>");
+        .replaceAll(String(target.credentialId), "<credential>")
+        .replaceAll(`/webhooks/${target.endpointId}`, "/webhooks/<endpoint>");
     for (const [route, fixture] of Object.entries(consoleRoutes)) {
       if (!fixture.aimed) continue;
       const before = await tenantSnapshot(other.t.id);

@@ -583,6 +583,42 @@ export const routes: Record<string, RouteFixture> = {
     valid: async (w) => get(`/admin/tenants/${w.t.id}/customers/${w.clientId}/transactions`, adminHeaders),
     aimed: (w, t) => get(`/admin/tenants/${w.t.id}/customers/${t.clientId}/transactions`, adminHeaders),
   },
+  // Webhooks (the console's view of the tenant's endpoints)
+  "GET /admin/tenants/{tenantId}/webhook-endpoints": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/webhook-endpoints?limit=50`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/webhook-endpoints/${w.endpointId}`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/webhook-endpoints/${t.endpointId}`, adminHeaders),
+  },
+  "GET /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/deliveries": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => get(`/admin/tenants/${w.t.id}/webhook-endpoints/${w.endpointId}/deliveries?limit=10`, adminHeaders),
+    aimed: (w, t) => get(`/admin/tenants/${w.t.id}/webhook-endpoints/${t.endpointId}/deliveries?limit=10`, adminHeaders),
+  },
+  // (The world's first event is older than its endpoint: accepted, and nothing is queued.)
+  "POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redeliver": {
+    surface: "admin",
+    auth: "admin",
+    ok: 202,
+    valid: async (w) => json("POST", `/admin/tenants/${w.t.id}/webhook-endpoints/${w.endpointId}/redeliver`, adminHeaders, { eventId: w.eventId }),
+    aimed: (w, t) => json("POST", `/admin/tenants/${w.t.id}/webhook-endpoints/${t.endpointId}/redeliver`, adminHeaders, { eventId: t.eventId }),
+  },
+  "POST /admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/enable": {
+    surface: "admin",
+    auth: "admin",
+    ok: 200,
+    valid: async (w) => ({ method: "POST", path: `/admin/tenants/${w.t.id}/webhook-endpoints/${w.endpointId}/enable`, headers: adminHeaders }),
+    aimed: (w, t) => ({ method: "POST", path: `/admin/tenants/${w.t.id}/webhook-endpoints/${t.endpointId}/enable`, headers: adminHeaders }),
+  },
 };
 
 /** The operations /openapi.json documents, as "METHOD /path" keys. */
@@ -609,11 +645,12 @@ export interface ConsoleSession {
   csrf: string;
 }
 
-/** What a console request is aimed at: a customer, a card and a credential of some tenant (or of none). */
+/** What a console request is aimed at: a customer, a card, a credential and a webhook endpoint of some tenant (or of none). */
 export interface ConsoleTarget {
   customerId: number;
   cardUid: string;
   credentialId: number;
+  endpointId: number;
 }
 
 export interface ConsoleFixture {
@@ -713,5 +750,25 @@ export const consoleRoutes: Record<string, ConsoleFixture> = {
     auth: "session",
     ok: 200,
     valid: async (w, s) => page(`${tenantPath(w)}/reports`, s),
+  },
+  "GET /console/tenants/:id/webhooks": { auth: "session", ok: 200, valid: async (w, s) => page(`${tenantPath(w)}/webhooks`, s) },
+  "GET /console/tenants/:id/webhooks/:endpointId": {
+    auth: "session",
+    ok: 200,
+    valid: async (w, s) => page(`${tenantPath(w)}/webhooks/${w.endpointId}`, s),
+    aimed: (w, s, t) => page(`${tenantPath(w)}/webhooks/${t.endpointId}`, s),
+  },
+  // (The world's first event is older than its endpoint: accepted, and nothing is queued.)
+  "POST /console/tenants/:id/webhooks/:endpointId/redeliver": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(`${tenantPath(w)}/webhooks/${w.endpointId}/redeliver`, s, { event: w.eventId }),
+    aimed: (w, s, t) => consoleForm(`${tenantPath(w)}/webhooks/${t.endpointId}/redeliver`, s, { event: w.eventId }),
+  },
+  "POST /console/tenants/:id/webhooks/:endpointId/enable": {
+    auth: "session",
+    ok: 303,
+    valid: async (w, s) => consoleForm(`${tenantPath(w)}/webhooks/${w.endpointId}/enable`, s),
+    aimed: (w, s, t) => consoleForm(`${tenantPath(w)}/webhooks/${t.endpointId}/enable`, s),
   },
 };

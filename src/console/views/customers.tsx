@@ -3,7 +3,7 @@ import type { CustomerOverview, IdentifierHistory } from "../../core/registry/ov
 import type { SearchHit } from "../../core/registry/search";
 import type { TenantSummary } from "../../core/tenants/tenants";
 import { formatAmount, formatInstant, type View } from "../context";
-import { DataTable, FieldError, Page } from "../layout";
+import { DataTable, Facts, FieldError, Page } from "../layout";
 import { NextLink } from "./common";
 
 const fullName = (name: string | null, surname: string | null) => [name, surname].filter(Boolean).join(" ") || "—";
@@ -139,14 +139,7 @@ export function CustomerPage(props: {
         </section>
         <section aria-labelledby="profile" class="card">
           <h2 id="profile">{t.profile}</h2>
-          <dl class="facts">
-            {profile.map(([label, value]) => (
-              <>
-                <dt>{label}</dt>
-                <dd>{value}</dd>
-              </>
-            ))}
-          </dl>
+          <Facts rows={profile} />
         </section>
       </div>
       <IdentifierTable view={view} id="keys" title={t.identifiers} rows={keys} zone={zone} />
@@ -182,14 +175,7 @@ export function CustomerPage(props: {
       </section>
       <details>
         <summary>{t.surfaceFields}</summary>
-        <dl class="facts">
-          {surfaces.map(([label, value]) => (
-            <>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </>
-          ))}
-        </dl>
+        <Facts rows={surfaces} />
       </details>
       {overview.absorbedIds.length > 0 ? (
         <section aria-labelledby="absorbed">

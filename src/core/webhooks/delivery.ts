@@ -3,6 +3,7 @@ import { rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { type Event, type EventType, events, type WebhookDeliveryStatus, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import { col, columns } from "../../db/sql";
+import { type AuditActor, auditStatement } from "../audit";
 import { NotFound } from "../errors";
 import { eventId, parseEventId, toPublicEvent } from "../events/feed";
 import type { WebhookConfig } from "./config";
@@ -357,14 +358,26 @@ export async function sweep(db: Db, queue: WebhookQueue, now: number, limit = 50
 /**
  * A fresh delivery of one of the tenant's events to each of its endpoints (the enabled
  * ones that receive its type and have been handed it: created before it, and past it
- * in their fan-out), enqueued at once.
+ * in their fan-out), enqueued at once. With `to`, to that one endpoint only, recorded in
+ * the audit log under `to.by` (an operator's redelivery from the console or the admin
+ * API): not_found for an unknown, deleted or another tenant's endpoint, and nothing
+ * queued when it is disabled or does not receive the event.
  * not_found for an unknown, pruned or another tenant's event.
  */
-export async function redeliver(db: Db, queue: WebhookQueue, tenantId: number, id: string): Promise<{ eventId: string; endpointIds: number[] }> {
+export async function redeliver(
+  db: Db,
+  queue: WebhookQueue,
+  tenantId: number,
+  id: string,
+  to?: { endpointId: number; by: AuditActor },
+): Promise<{ eventId: string; endpointIds: number[] }> {
   const ref = parseEventId(id);
   if (!ref || ref.tenantId !== tenantId) throw new NotFound("event");
   const now = Date.now();
-  const [found, created] = await runBatch(db, [
+  const only = to ? sql`AND ${w.id} = ${to.endpointId}` : sql``;
+  // Delivery ids grow: the newest is the one this batch inserted, if it did.
+  const newest = sql`(SELECT max(${d.id}) FROM ${d})`;
+  const [found, created, endpoint] = await runBatch(db, [
     rows<Pick<Event, "id">>(sql`SELECT ${e.id} AS "id" FROM ${e} WHERE ${e.tenantId} = ${tenantId} AND ${e.seq} = ${ref.seq}`),
     rows<{
       id: number;
@@ -373,10 +386,23 @@ export async function redeliver(db: Db, queue: WebhookQueue, tenantId: number, i
       SELECT ${tenantId}, ${w.id}, ${e.id}, 'pending', 0, ${now}, ${now}, ${now}
       FROM ${e} JOIN ${w} ON ${w.tenantId} = ${e.tenantId}
       WHERE ${e.tenantId} = ${tenantId} AND ${e.seq} = ${ref.seq} AND ${w.status} = 'enabled' AND ${e.seq} > ${w.startSeq} AND ${e.seq} <= ${w.dispatchedSeq}
-        AND ${subscribed(e.type)}
+        AND ${subscribed(e.type)} ${only}
       ORDER BY ${w.id}
       RETURNING ${col(d.id)} AS "id", ${col(d.endpointId)} AS "endpointId"`),
+    ...(to
+      ? [
+          rows<{ id: number }>(
+            sql`SELECT ${w.id} AS "id" FROM ${w} WHERE ${w.tenantId} = ${tenantId} AND ${w.status} <> 'deleted' AND ${w.id} = ${to.endpointId}`,
+          ),
+          auditStatement(
+            to.by,
+            { action: "webhook_endpoint.redelivered", tenantId, target: `webhook_endpoint:${to.endpointId}`, summary: { event: eventId(tenantId, ref.seq) } },
+            sql`EXISTS (SELECT 1 FROM ${d} WHERE ${d.id} = ${newest} AND ${d.tenantId} = ${tenantId} AND ${d.endpointId} = ${to.endpointId} AND ${d.createdAt} = ${now})`,
+          ),
+        ]
+      : []),
   ]);
+  if (to && endpoint?.length === 0) throw new NotFound("webhook_endpoint");
   if (found.length === 0) throw new NotFound("event");
   await enqueue(
     queue,

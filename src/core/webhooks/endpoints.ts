@@ -1,9 +1,10 @@
-import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
-import { rows, runBatch } from "../../db/batch";
+import { and, asc, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { bound, prepared, rows, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import {
   type EventType,
   events,
+  tenants,
   type WebhookAttemptOutcome,
   type WebhookEndpoint,
   type WebhookEndpointStatus,
@@ -23,7 +24,8 @@ import { checkEndpointUrl } from "./urls";
  * A tenant's webhook endpoints: where its events are POSTed, which types each receives,
  * and its signing secret. An endpoint receives the events committed after it was created
  * (earlier ones are in the feed). Deleting one stops its deliveries at once; the row stays
- * (status `deleted`), so its deliveries keep naming it.
+ * (status `deleted`), so its deliveries keep naming it. A disabled endpoint stays
+ * disabled until an operator enables it again (`enableEndpoint`) or it is registered anew.
  */
 
 /** Most endpoints (enabled or disabled) a tenant may hold: each event is fanned out to every one. */
@@ -36,6 +38,8 @@ export interface EndpointView {
   eventTypes: EventType[] | null;
   status: Exclude<WebhookEndpointStatus, "deleted">;
   disabledReason: (typeof webhookDisabledReasons)[number] | null;
+  /** Start of the current run of failed attempts (null after a success). */
+  failingSince: number | null;
   createdAt: number;
   statusChangedAt: number;
   /** While a rotated-out secret still signs, when it stops. */
@@ -49,6 +53,7 @@ function toView(row: WebhookEndpoint, now = Date.now()): EndpointView {
     eventTypes: row.eventTypes === null ? null : (JSON.parse(row.eventTypes) as EventType[]),
     status: row.status === "disabled" ? "disabled" : "enabled",
     disabledReason: row.disabledReason,
+    failingSince: row.failingSince,
     createdAt: row.createdAt,
     statusChangedAt: row.statusChangedAt,
     previousSecretExpiresAt: row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt : null,
@@ -96,14 +101,82 @@ export async function createEndpoint(
   ]);
   if (inserted.length === 0) throw new RuleViolation("too_many_webhook_endpoints", { limit: MAX_ENDPOINTS_PER_TENANT });
   const endpoint = { id: inserted[0]!.id, url, eventTypes: input.eventTypes === null ? null : (JSON.parse(types!) as EventType[]) };
-  return { endpoint: { ...endpoint, status: "enabled", disabledReason: null, createdAt: now, statusChangedAt: now, previousSecretExpiresAt: null }, secret };
+  return {
+    endpoint: { ...endpoint, status: "enabled", disabledReason: null, failingSince: null, createdAt: now, statusChangedAt: now, previousSecretExpiresAt: null },
+    secret,
+  };
 }
 
-/** The tenant's endpoints, oldest first (deleted ones are gone). */
-export async function listEndpoints(db: Db, tenantId: number): Promise<EndpointView[]> {
-  const found = await db.select().from(w).where(live(tenantId)).orderBy(w.id);
+const endpointPage = prepared((db) =>
+  db
+    .select()
+    .from(w)
+    .where(and(eq(w.tenantId, sql.placeholder("tenantId")), ne(w.status, "deleted"), gt(w.id, sql.placeholder("afterId"))))
+    .orderBy(asc(w.id))
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
+const endpointById = prepared((db) =>
+  db
+    .select()
+    .from(w)
+    .where(and(eq(w.id, sql.placeholder("id")), eq(w.tenantId, sql.placeholder("tenantId")), ne(w.status, "deleted")))
+    .prepare(),
+);
+
+/**
+ * The tenant's endpoints, oldest first (deleted ones are gone), `limit` at a time after
+ * endpoint `afterId`, and the cursor of the next page (null at the end). By default one
+ * page holds them all (a tenant holds at most MAX_ENDPOINTS_PER_TENANT). not_found for an
+ * unknown tenant.
+ */
+export async function listEndpoints(
+  db: Db,
+  tenantId: number,
+  page: { afterId: number; limit: number } = { afterId: 0, limit: MAX_ENDPOINTS_PER_TENANT },
+): Promise<{ endpoints: EndpointView[]; next: number | null }> {
+  const [tenant, found] = await runBatch(db, [
+    rows<{ id: number }>(sql`SELECT ${tenants.id} AS "id" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`),
+    bound(endpointPage(db), { tenantId, afterId: page.afterId, limit: page.limit + 1 }),
+  ]);
+  if (tenant.length === 0) throw new NotFound("tenant");
   const now = Date.now();
-  return found.map((row) => toView(row, now));
+  const endpoints = found.slice(0, page.limit).map((row) => toView(row, now));
+  return { endpoints, next: found.length > page.limit ? endpoints.at(-1)!.id : null };
+}
+
+/** One of the tenant's endpoints. not_found for an unknown, deleted or another tenant's id. */
+export async function getEndpoint(db: Db, tenantId: number, id: number): Promise<EndpointView> {
+  const [found] = await runBatch(db, [bound(endpointById(db), { id, tenantId })]);
+  if (!found[0]) throw new NotFound("webhook_endpoint");
+  return toView(found[0]);
+}
+
+/**
+ * Enables a disabled endpoint again (an operator's decision, once its receiver is fixed):
+ * its failure streak is forgotten and it receives the events committed from now on. The
+ * events written while it was disabled are not sent (they would arrive as a burst of stale
+ * changes); they stay in the feed, and each can be redelivered to it. Enabling an enabled
+ * endpoint changes nothing (and records nothing). not_found for an unknown, deleted or
+ * another tenant's id.
+ */
+export async function enableEndpoint(db: Db, tenantId: number, id: number, by: AuditActor): Promise<EndpointView> {
+  const now = Date.now();
+  const latest = sql`(SELECT coalesce(max(${events.seq}), 0) FROM ${events} WHERE ${events.tenantId} = ${tenantId})`;
+  const [, , [row]] = await runBatch(db, [
+    rows(sql`UPDATE ${w} SET ${col(w.status)} = 'enabled', ${col(w.disabledReason)} = NULL, ${col(w.failingSince)} = NULL,
+        ${col(w.statusChangedAt)} = ${now}, ${col(w.dispatchedSeq)} = max(${w.dispatchedSeq}, ${latest})
+      WHERE ${live(tenantId, id)} AND ${w.status} = 'disabled'`),
+    auditStatement(
+      by,
+      { action: "webhook_endpoint.enabled", tenantId, target: `webhook_endpoint:${id}`, summary: {} },
+      sql`EXISTS (SELECT 1 FROM ${w} WHERE ${live(tenantId, id)} AND ${w.status} = 'enabled' AND ${w.statusChangedAt} = ${now})`,
+    ),
+    bound(endpointById(db), { id, tenantId }),
+  ]);
+  if (!row) throw new NotFound("webhook_endpoint");
+  return toView(row, now);
 }
 
 /** Deletes an endpoint: no further attempt is made to it. not_found for an unknown or another tenant's id. */
@@ -171,19 +244,19 @@ export interface AttemptView {
 }
 
 /**
- * The endpoint's attempts, newest first, `limit` at a time from before attempt `before`,
- * and the cursor of the next page (null at the end). not_found for an unknown or another
- * tenant's endpoint.
+ * The endpoint and its attempts, newest first, `limit` at a time from before attempt
+ * `before`, and the cursor of the next page (null at the end), in one round trip.
+ * not_found for an unknown or another tenant's endpoint.
  */
 export async function listAttempts(
   db: Db,
   tenantId: number,
   endpointId: number,
   page: { before: number | null; limit: number },
-): Promise<{ attempts: AttemptView[]; next: number | null }> {
+): Promise<{ endpoint: EndpointView; attempts: AttemptView[]; next: number | null }> {
   const at = webhookAttempts;
-  const [endpoint, found] = await db.batch([
-    db.select({ id: w.id }).from(w).where(live(tenantId, endpointId)),
+  const [[endpoint], found] = await db.batch([
+    db.select().from(w).where(live(tenantId, endpointId)),
     db
       .select()
       .from(at)
@@ -191,7 +264,7 @@ export async function listAttempts(
       .orderBy(desc(at.id))
       .limit(page.limit + 1),
   ]);
-  if (endpoint.length === 0) throw new NotFound("webhook_endpoint");
+  if (!endpoint) throw new NotFound("webhook_endpoint");
   const attempts = found.slice(0, page.limit).map((row) => ({
     id: row.id,
     deliveryId: row.deliveryId,
@@ -205,5 +278,5 @@ export async function listAttempts(
     outcome: row.outcome,
     nextAttemptAt: row.nextAttemptAt,
   }));
-  return { attempts, next: found.length > page.limit ? attempts.at(-1)!.id : null };
+  return { endpoint: toView(endpoint), attempts, next: found.length > page.limit ? attempts.at(-1)!.id : null };
 }

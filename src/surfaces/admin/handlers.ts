@@ -8,6 +8,8 @@ import { encodeSearchCursor, searchCustomers } from "../../core/registry/search"
 import { rebuildReportCounters } from "../../core/reports/rebuild";
 import { DEFAULT_ROTATION_GRACE_SECONDS, issueCredential, listCredentials, revokeCredential, rotateCredential } from "../../core/tenants/credentials";
 import { clearVltDestination, createTenant, getTenantSummary, listTenants, setVltDestination, updateTenant } from "../../core/tenants/tenants";
+import { redeliver } from "../../core/webhooks/delivery";
+import { enableEndpoint, getEndpoint, listAttempts, listEndpoints } from "../../core/webhooks/endpoints";
 import type { AppEnv } from "../../http/app-env";
 import { auditedAs } from "../../http/auth";
 import {
@@ -20,6 +22,8 @@ import {
   renderPersonalData,
   renderSearchHit,
   renderTenantSummary,
+  renderWebhookAttempt,
+  renderWebhookEndpoint,
 } from "./render";
 import type {
   clearVltDestinationRoute,
@@ -27,14 +31,19 @@ import type {
   createTenantRoute,
   customerOverviewRoute,
   customerTransactionsRoute,
+  enableWebhookEndpointRoute,
   eraseCustomerRoute,
   exportCustomerRoute,
   getTenantRoute,
+  getWebhookEndpointRoute,
   listAuditRoute,
   listCredentialsRoute,
   listTenantsRoute,
+  listWebhookAttemptsRoute,
+  listWebhookEndpointsRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
+  redeliverWebhookRoute,
   revokeCredentialRoute,
   rotateCredentialRoute,
   searchCustomersRoute,
@@ -145,4 +154,35 @@ export const customerTransactionsHandler: RouteHandler<typeof customerTransactio
   const { cursor, limit } = c.req.valid("query");
   const found = await customerEntries(c.get("db"), tenantId, customerId, { beforeSeq: cursor ?? null, limit });
   return c.json(renderPage(found.entries, renderEntry, found.next), 200);
+};
+
+/* Webhooks. */
+
+export const listWebhookEndpointsHandler: RouteHandler<typeof listWebhookEndpointsRoute, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listEndpoints(c.get("db"), c.req.valid("param").tenantId, { afterId: cursor ?? 0, limit });
+  return c.json(renderPage(found.endpoints, renderWebhookEndpoint, found.next), 200);
+};
+
+export const getWebhookEndpointHandler: RouteHandler<typeof getWebhookEndpointRoute, AppEnv> = async (c) => {
+  const { tenantId, endpointId } = c.req.valid("param");
+  return c.json(renderWebhookEndpoint(await getEndpoint(c.get("db"), tenantId, endpointId)), 200);
+};
+
+export const listWebhookAttemptsHandler: RouteHandler<typeof listWebhookAttemptsRoute, AppEnv> = async (c) => {
+  const { tenantId, endpointId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const found = await listAttempts(c.get("db"), tenantId, endpointId, { before: cursor ?? null, limit });
+  return c.json(renderPage(found.attempts, renderWebhookAttempt, found.next), 200);
+};
+
+export const redeliverWebhookHandler: RouteHandler<typeof redeliverWebhookRoute, AppEnv> = async (c) => {
+  const { tenantId, endpointId } = c.req.valid("param");
+  const queued = await redeliver(c.get("db"), c.env.WEBHOOKS, tenantId, c.req.valid("json").eventId, { endpointId, by: auditedAs(c) });
+  return c.json({ eventId: queued.eventId, endpointId, queued: queued.endpointIds.includes(endpointId) }, 202);
+};
+
+export const enableWebhookEndpointHandler: RouteHandler<typeof enableWebhookEndpointRoute, AppEnv> = async (c) => {
+  const { tenantId, endpointId } = c.req.valid("param");
+  return c.json(renderWebhookEndpoint(await enableEndpoint(c.get("db"), tenantId, endpointId, auditedAs(c))), 200);
 };

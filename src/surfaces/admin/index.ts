@@ -6,14 +6,19 @@ import {
   createTenantHandler,
   customerOverviewHandler,
   customerTransactionsHandler,
+  enableWebhookEndpointHandler,
   eraseCustomerHandler,
   exportCustomerHandler,
   getTenantHandler,
+  getWebhookEndpointHandler,
   listAuditHandler,
   listCredentialsHandler,
   listTenantsHandler,
+  listWebhookAttemptsHandler,
+  listWebhookEndpointsHandler,
   mergeCustomersHandler,
   rebuildReportsHandler,
+  redeliverWebhookHandler,
   revokeCredentialHandler,
   rotateCredentialHandler,
   searchCustomersHandler,
@@ -26,14 +31,19 @@ import {
   createTenantRoute,
   customerOverviewRoute,
   customerTransactionsRoute,
+  enableWebhookEndpointRoute,
   eraseCustomerRoute,
   exportCustomerRoute,
   getTenantRoute,
+  getWebhookEndpointRoute,
   listAuditRoute,
   listCredentialsRoute,
   listTenantsRoute,
+  listWebhookAttemptsRoute,
+  listWebhookEndpointsRoute,
   mergeCustomersRoute,
   rebuildReportsRoute,
+  redeliverWebhookRoute,
   revokeCredentialRoute,
   rotateCredentialRoute,
   searchCustomersRoute,
@@ -43,7 +53,7 @@ import {
 
 const prefixes = ["/admin/*"];
 
-/** Operator provisioning (tenants, credentials, deployment settings, report rebuilds, customer merges), the audit log, data-subject requests, and the operator reads the console uses. */
+/** Operator provisioning (tenants, credentials, deployment settings, report rebuilds, customer merges), the audit log, data-subject requests, the operator reads the console uses, and the tenants' webhooks. */
 export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(createTenantRoute, createTenantHandler)
   .openapi(createCredentialRoute, createCredentialHandler)
@@ -63,6 +73,12 @@ export const adminSurface = createSurface(adminEnvelope, prefixes)
   .openapi(listCredentialsRoute, listCredentialsHandler)
   .openapi(searchCustomersRoute, searchCustomersHandler)
   .openapi(customerOverviewRoute, customerOverviewHandler)
-  .openapi(customerTransactionsRoute, customerTransactionsHandler);
+  .openapi(customerTransactionsRoute, customerTransactionsHandler)
+  // Webhooks: endpoints, their attempts, redelivery and re-enabling.
+  .openapi(listWebhookEndpointsRoute, listWebhookEndpointsHandler)
+  .openapi(getWebhookEndpointRoute, getWebhookEndpointHandler)
+  .openapi(listWebhookAttemptsRoute, listWebhookAttemptsHandler)
+  .openapi(redeliverWebhookRoute, redeliverWebhookHandler)
+  .openapi(enableWebhookEndpointRoute, enableWebhookEndpointHandler);
 
 sealSurface(adminSurface, prefixes);

@@ -7,6 +7,7 @@ import type { CustomerOverview } from "../../core/registry/overview";
 import type { SearchHit } from "../../core/registry/search";
 import type { CredentialSummary } from "../../core/tenants/credentials";
 import type { TenantSummary } from "../../core/tenants/tenants";
+import type { AttemptView, EndpointView } from "../../core/webhooks/endpoints";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -248,4 +249,23 @@ export function renderOverview(overview: CustomerOverview) {
     tier: overview.tier,
     transactions: renderPage(overview.entries, renderEntry, overview.nextEntries),
   };
+}
+
+/** A webhook endpoint as the operator API shows it: never its secret. */
+export function renderWebhookEndpoint(endpoint: EndpointView) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.eventTypes,
+    status: endpoint.status,
+    disabledReason: endpoint.disabledReason,
+    failingSince: isoOrNull(endpoint.failingSince),
+    createdAt: iso(endpoint.createdAt),
+    statusChangedAt: iso(endpoint.statusChangedAt),
+    previousSecretExpiresAt: isoOrNull(endpoint.previousSecretExpiresAt),
+  };
+}
+
+export function renderWebhookAttempt(attempt: AttemptView) {
+  return { ...attempt, attemptedAt: iso(attempt.attemptedAt), nextAttemptAt: isoOrNull(attempt.nextAttemptAt) };
 }

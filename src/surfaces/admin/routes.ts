@@ -3,6 +3,7 @@ import { defineRoutes, jsonBody, jsonContent } from "../../http/openapi";
 import { adminErrors } from "./envelope";
 import {
   AdminCustomer,
+  AdminWebhookEndpoint,
   AuditPage,
   AuditQuery,
   ClientIdParam,
@@ -20,6 +21,8 @@ import {
   PageQuery,
   PersonalDataExport,
   RebuildResult,
+  RedeliverBody,
+  Redelivery,
   RotateCredentialBody,
   RotatedCredential,
   SearchPage,
@@ -29,6 +32,9 @@ import {
   TenantSummary,
   UpdateTenantBody,
   VltDestinationBody,
+  WebhookAttemptPage,
+  WebhookEndpointPage,
+  WebhookEndpointParams,
 } from "./schemas";
 
 const route = defineRoutes({
@@ -191,7 +197,8 @@ export const listAuditRoute = route({
   summary: "Read the audit log",
   description: [
     "Every operator action — tenant create and update, credential create, rotate and revoke, VLT destination set and unset, merge, export,",
-    "erase, report rebuild — and every partner change of its webhook endpoints is one append-only entry, written in the same atomic batch as",
+    "erase, report rebuild, webhook endpoint re-enabling and redelivery — and every partner change of its webhook endpoints is one",
+    "append-only entry, written in the same atomic batch as",
     "the action (an action never commits without its entry). Newest first, keyset-paginated: follow `nextCursor`; a page reads rows in",
     "proportion to its size. Entries carry ids, field names, non-personal values and counts: never secrets or personal data.",
   ].join(" "),
@@ -300,4 +307,84 @@ export const customerTransactionsRoute = route({
     ...adminErrors({ 404: "No such customer in this tenant (another tenant's included)." }),
     ...readErrors,
   },
+});
+
+/*
+ * Webhooks: a tenant's endpoints (registered by its partners through /v1) and their
+ * delivery attempts, for operators answering "why did the partner not get it?".
+ */
+
+const endpointNotFound = adminErrors({ 404: "No such webhook endpoint in this tenant (another tenant's, or a deleted one, included)." });
+
+export const listWebhookEndpointsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/webhook-endpoints",
+  summary: "List a tenant's webhook endpoints",
+  description: [
+    "The endpoints the tenant's partners registered (`POST /v1/webhook-endpoints`), oldest first, deleted ones left out: URL, the event types",
+    "they receive, status, why a disabled one was disabled, since when its attempts have been failing, and when it was created. Never a",
+    "secret. Keyset pages (a tenant holds at most 20 endpoints, so the default page holds them all).",
+  ].join(" "),
+  request: { params: WebhookEndpointParams.pick({ tenantId: true }), query: PageQuery },
+  responses: {
+    200: { description: "A page of endpoints.", ...jsonContent(WebhookEndpointPage) },
+    ...adminErrors({ 404: "Unknown tenant." }),
+    ...readErrors,
+  },
+});
+
+export const getWebhookEndpointRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/webhook-endpoints/{endpointId}",
+  summary: "Read a webhook endpoint",
+  request: { params: WebhookEndpointParams },
+  responses: { 200: { description: "The endpoint.", ...jsonContent(AdminWebhookEndpoint) }, ...endpointNotFound },
+});
+
+export const listWebhookAttemptsRoute = route({
+  method: "get",
+  path: "/admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/deliveries",
+  summary: "List an endpoint's delivery attempts",
+  description: [
+    "Every attempt of every delivery to the endpoint, newest first, as `GET /v1/webhook-endpoints/{id}/deliveries` shows them to the partner:",
+    "the event id and type, the attempt number, the receiver's HTTP status or the error, the duration, the outcome (`dead`: dead-lettered)",
+    "and when the next attempt is due. Keyset pages, each one index range. Kept EVENT_RETENTION_DAYS (30) days.",
+  ].join(" "),
+  request: { params: WebhookEndpointParams, query: PageQuery },
+  responses: {
+    200: { description: "A page of attempts.", ...jsonContent(WebhookAttemptPage) },
+    ...endpointNotFound,
+    ...readErrors,
+  },
+});
+
+export const redeliverWebhookRoute = route({
+  method: "post",
+  path: "/admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/redeliver",
+  summary: "Deliver an event to an endpoint again",
+  description: [
+    "Queues a fresh delivery of the event to this endpoint only (the same `webhook-id`, attempts counted from 1 again), as",
+    "`POST /v1/events/{id}/redeliver` does for every endpoint of the partner: use it for a dead-lettered delivery, or any other.",
+    "`queued: false` when nothing was queued: the endpoint is disabled (enable it first), or does not receive the event (another type,",
+    "or an event older than the endpoint). An unknown, pruned or another tenant's event is 404. Audited (`webhook_endpoint.redelivered`).",
+  ].join(" "),
+  request: { params: WebhookEndpointParams, body: jsonBody(RedeliverBody) },
+  responses: {
+    202: { description: "Queued (or not: `queued`).", ...jsonContent(Redelivery) },
+    ...adminErrors({ 404: "Unknown endpoint or event in this tenant." }),
+    ...bodyErrors,
+  },
+});
+
+export const enableWebhookEndpointRoute = route({
+  method: "post",
+  path: "/admin/tenants/{tenantId}/webhook-endpoints/{endpointId}/enable",
+  summary: "Enable a disabled webhook endpoint again",
+  description: [
+    "For a receiver that is fixed: the endpoint's failure streak is forgotten and it receives the events committed from now on. The events",
+    "written while it was disabled are not sent in a burst; they stay in the feed (`GET /v1/events`), and each can be redelivered to it",
+    "(`…/redeliver`). Enabling an enabled endpoint changes nothing. No body. Audited (`webhook_endpoint.enabled`).",
+  ].join(" "),
+  request: { params: WebhookEndpointParams },
+  responses: { 200: { description: "The endpoint as it is now.", ...jsonContent(AdminWebhookEndpoint) }, ...endpointNotFound },
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { auditActions } from "../../core/audit";
+import { eventTypes } from "../../core/events/outbox";
 import { channels, ledgerCategories, ledgerDirections, ledgerUnits } from "../../core/ledger/entries";
 import { identifierKinds, identifierStatuses } from "../../core/registry/identifiers";
 import { decodeSearchCursor } from "../../core/registry/search";
@@ -468,3 +469,91 @@ export const Customer360 = z
     transactions: LedgerEntryPage,
   })
   .openapi("Customer360");
+
+/* Webhooks (the console's view of a tenant's endpoints and their delivery attempts). */
+
+export const WebhookEndpointParams = z.object({ tenantId: numericParam("tenantId"), endpointId: numericParam("endpointId") });
+
+const isoExample = "2026-08-14T15:04:05.123Z";
+
+export const AdminWebhookEndpoint = z
+  .object({
+    id: z.number().int(),
+    url: z.string(),
+    events: z.array(z.enum(eventTypes)).nullable().openapi({ description: "The event types it receives; null: every type." }),
+    status: z.enum(["enabled", "disabled"]).openapi({ description: "A disabled endpoint gets no deliveries; `disabledReason` says why." }),
+    disabledReason: z
+      .enum(["gone", "failing"])
+      .nullable()
+      .openapi({ description: "`gone`: it answered 410; `failing`: no attempt succeeded for WEBHOOK_DISABLE_AFTER_SECONDS (5 days)." }),
+    failingSince: z
+      .string()
+      .nullable()
+      .openapi({ description: "ISO 8601 UTC: the first failed attempt since its last success; null when the last one succeeded." }),
+    createdAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+    statusChangedAt: z.string().openapi({ description: "ISO 8601 UTC: last enabled or disabled." }),
+    previousSecretExpiresAt: z.string().nullable().openapi({ description: "ISO 8601 UTC: while a rotated-out secret still signs, when it stops." }),
+  })
+  .openapi("AdminWebhookEndpoint", {
+    example: {
+      id: 3,
+      url: "https://partner.example.com/ficha/webhooks",
+      events: ["ledger.posted", "tier.changed"],
+      status: "disabled",
+      disabledReason: "gone",
+      failingSince: isoExample,
+      createdAt: "2026-08-01T12:00:00.000Z",
+      statusChangedAt: isoExample,
+      previousSecretExpiresAt: null,
+    },
+  });
+
+export const WebhookEndpointPage = page(AdminWebhookEndpoint, "AdminWebhookEndpointPage");
+
+export const AdminWebhookAttempt = z
+  .object({
+    id: z.number().int(),
+    deliveryId: z.number().int().openapi({ description: "One delivery of one event to this endpoint (a redelivery is a new one)." }),
+    eventId: z.string().openapi({ description: "The event (its `webhook-id`)." }),
+    eventType: z.enum(eventTypes),
+    attempt: z.number().int().openapi({ description: "1 for the delivery's first attempt." }),
+    statusCode: z.number().int().nullable().openapi({ description: "The receiver's HTTP status; null when none came." }),
+    error: z.string().nullable().openapi({
+      description: "Without a status: `timeout` or `network`; `endpoint_disabled`, `url_refused` or `consumer_failed` (dead-lettered without a request).",
+    }),
+    durationMs: z.number().int(),
+    attemptedAt: z.string().openapi({ description: "ISO 8601 UTC." }),
+    outcome: z.enum(["succeeded", "retrying", "dead"]).openapi({ description: "`dead`: dead-lettered (no retry follows); redeliver it." }),
+    nextAttemptAt: z.string().nullable().openapi({ description: "ISO 8601 UTC: when the next attempt is due (`retrying`)." }),
+  })
+  .openapi("AdminWebhookAttempt", {
+    example: {
+      id: 41,
+      deliveryId: 17,
+      eventId: "evt_1_42",
+      eventType: "ledger.posted",
+      attempt: 8,
+      statusCode: 503,
+      error: null,
+      durationMs: 212,
+      attemptedAt: isoExample,
+      outcome: "dead",
+      nextAttemptAt: null,
+    },
+  });
+
+export const WebhookAttemptPage = page(AdminWebhookAttempt, "AdminWebhookAttemptPage");
+
+export const RedeliverBody = z
+  .object({
+    eventId: z.string().max(64).openapi({ description: "The event to deliver again: an attempt's `eventId`.", example: "evt_1_42" }),
+  })
+  .openapi("AdminRedeliver");
+
+export const Redelivery = z
+  .object({
+    eventId: z.string(),
+    endpointId: z.number().int(),
+    queued: z.boolean().openapi({ description: "False when nothing was queued: the endpoint is disabled, or does not receive this event." }),
+  })
+  .openapi("AdminRedelivery", { example: { eventId: "evt_1_42", endpointId: 3, queued: true } });

@@ -40,7 +40,7 @@ export const createEndpointHandler: RouteHandler<typeof createEndpointRoute, App
 };
 
 export const listEndpointsHandler: RouteHandler<typeof listEndpointsRoute, AppEnv> = async (c) => {
-  const endpoints = await listEndpoints(c.get("db"), c.get("principal").tenantId);
+  const { endpoints } = await listEndpoints(c.get("db"), c.get("principal").tenantId);
   return c.json({ data: endpoints.map(renderEndpoint) }, 200);
 };
 

@@ -91,7 +91,8 @@ export const listEndpointsRoute = route({
   summary: "List webhook endpoints",
   description: [
     "The tenant's endpoints, oldest first, with their status; never their secrets. A disabled endpoint says why (`gone`: it answered 410;",
-    "`failing`: 5 days of attempts without a success) and gets no deliveries; it stays disabled: register the URL again to resume.",
+    "`failing`: 5 days of attempts without a success) and gets no deliveries until an operator enables it again or the URL is registered",
+    "again; then it receives the events committed from that moment (those in between stay in the feed, and can be redelivered).",
     tenantNote,
   ].join(" "),
   responses: { 200: { description: "The endpoints.", ...jsonContent(EndpointList) } },
