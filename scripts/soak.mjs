@@ -361,17 +361,23 @@ const invariants = [
   { name: "no account balance negative", sql: `SELECT id, balance FROM ledger_accounts WHERE balance < 0` },
   {
     name: "every balance = credits - debits of its transactions",
-    sql: `SELECT a.id, a.balance, (SELECT total(CASE t.direction WHEN 'CREDIT' THEN t.amount ELSE -t.amount END) FROM ledger_transactions t WHERE t.account_id = a.id) AS ledger
-      FROM ledger_accounts a WHERE a.balance <> (SELECT total(CASE t.direction WHEN 'CREDIT' THEN t.amount ELSE -t.amount END) FROM ledger_transactions t WHERE t.account_id = a.id)`,
+    // Each table is summed once, grouped: a correlated subquery per account would scan the ledger once per account (no index on account_id).
+    sql: `SELECT a.id, a.balance, coalesce(s.ledger, 0) AS ledger FROM ledger_accounts a
+      LEFT JOIN (SELECT account_id, total(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS ledger FROM ledger_transactions GROUP BY account_id) s
+        ON s.account_id = a.id
+      WHERE a.balance <> coalesce(s.ledger, 0)`,
   },
   {
     name: "every balance = what its lots still hold",
-    sql: `SELECT a.id, a.balance FROM ledger_accounts a WHERE a.balance <> (SELECT total(l.remaining) FROM ledger_lots l WHERE l.account_id = a.id)`,
+    sql: `SELECT a.id, a.balance FROM ledger_accounts a
+      LEFT JOIN (SELECT account_id, total(remaining) AS held FROM ledger_lots GROUP BY account_id) l ON l.account_id = a.id
+      WHERE a.balance <> coalesce(l.held, 0)`,
   },
   {
     name: "every lot = its amount minus what debits and expirations took",
-    sql: `SELECT l.id FROM ledger_lots l WHERE l.remaining < 0 OR l.remaining > l.amount
-      OR l.remaining <> l.amount - (SELECT total(m.amount) FROM ledger_lot_movements m WHERE m.lot_id = l.id)`,
+    sql: `SELECT l.id FROM ledger_lots l
+      LEFT JOIN (SELECT lot_id, total(amount) AS taken FROM ledger_lot_movements GROUP BY lot_id) m ON m.lot_id = l.id
+      WHERE l.remaining < 0 OR l.remaining > l.amount OR l.remaining <> l.amount - coalesce(m.taken, 0)`,
   },
   {
     name: "a customer's transactions are numbered 1..n",
