@@ -115,10 +115,17 @@ export function localToInstant(date: string, time = "00:00:00", timeZone: string
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const [hh, mm, ss] = time.split(":").map(Number) as [number, number, number];
   const asUtc = Date.UTC(y, m - 1, d, hh, mm, ss);
-  const first = asUtc - offsetAt(asUtc, timeZone);
-  const second = asUtc - offsetAt(first, timeZone);
-  return Math.min(first, second);
+  // The instant is within 14 hours of `asUtc` (no zone is further from UTC), and at most one
+  // offset change falls in that span: the wall time read with the offset before it and after it.
+  const before = asUtc - offsetAt(asUtc - OFFSET_SPAN_MS, timeZone);
+  const after = asUtc - offsetAt(asUtc + OFFSET_SPAN_MS, timeZone);
+  const shows = (instant: number) => instant + offsetAt(instant, timeZone) === asUtc;
+  const candidates = [before, after].filter(shows);
+  return candidates.length > 0 ? Math.min(...candidates) : before;
 }
+
+/** Further than any zone's offset from UTC (UTC+14), closer than two offset changes of a zone (6.9 days). */
+const OFFSET_SPAN_MS = 15 * 3_600_000;
 
 /** True when `date` is a real calendar date written `YYYY-MM-DD`. */
 export function isCalendarDate(date: string): boolean {

@@ -43,10 +43,16 @@ describe("core/time", () => {
     );
   });
 
-  it("turns local dates back into the instants they name, across offset changes", () => {
-    expect(localToInstant("2026-04-05", "00:00:00", "America/Santiago")).toBe(Date.UTC(2026, 3, 5, 3));
+  it("turns local times back into the instants they name: in an overlap the earlier one, in a gap read with the offset before it", () => {
+    expect(localToInstant("2026-04-03", "00:00:00", "America/Santiago")).toBe(Date.UTC(2026, 3, 3, 3));
     expect(localToInstant("2026-04-06", "00:00:00", "America/Santiago")).toBe(Date.UTC(2026, 3, 6, 4));
-    expect(localToInstant("2026-03-29", "03:30:00", "Europe/Madrid")).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    // Santiago falls back at midnight: 23:30 on April 4 happens twice; April 5 begins once, at 04:00 UTC.
+    expect(localToInstant("2026-04-04", "23:30:00", "America/Santiago")).toBe(Date.UTC(2026, 3, 5, 2, 30));
+    expect(localToInstant("2026-04-05", "00:00:00", "America/Santiago")).toBe(Date.UTC(2026, 3, 5, 4));
+    // Its spring change skips midnight: September 6, 2026 begins at 01:00, 04:00 UTC.
+    expect(localToInstant("2026-09-06", "00:00:00", "America/Santiago")).toBe(Date.UTC(2026, 8, 6, 4));
+    // Madrid skips 02:00-03:00 on March 29: 02:30 is read with the offset before the gap (+1).
+    expect(localToInstant("2026-03-29", "02:30:00", "Europe/Madrid")).toBe(Date.UTC(2026, 2, 29, 1, 30));
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
         const [date, time] = intl(ms, zone).split(" ") as [string, string];
