@@ -2,7 +2,8 @@
 import type { Miniflare } from "miniflare";
 
 export declare const ADMIN_TOKEN: string;
+export declare function bundleWorker(options?: { entry?: string; outdir?: string }): { outdir: string; main: string };
 export declare function startLocalWorker(
   vars?: Record<string, string>,
-  options?: { logs?: boolean },
+  options?: { logs?: boolean; entry?: string },
 ): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>> }>;

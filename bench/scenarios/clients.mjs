@@ -32,7 +32,7 @@ async function tenantWithClients(ctx, name, count) {
     .prepare("SELECT id FROM customers WHERE tenant_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2")
     .bind(tenant.id, Math.floor(count / 2))
     .first();
-  return { auth: { authorization: `Bearer ${token.access_token}` }, middleId: middle.id };
+  return { auth: { authorization: `Bearer ${token.access_token}` }, floorIds: `t=${tenant.id}&c=${partner.client_id}`, middleId: middle.id };
 }
 
 export default async function (ctx) {
@@ -40,32 +40,31 @@ export default async function (ctx) {
   const large = await tenantWithClients(ctx, "clients-100k", 100_000);
   const writer = await tenantWithClients(ctx, "clients-writes", 0);
   const run = Date.now().toString(36);
+  const page = (tenant, n) => ({
+    request: () => ({ method: "GET", path: `/api/clientes?page=${n}&size=20`, headers: tenant.auth }),
+    floor: () => ({ method: "GET", path: `/__floor/clientes?${tenant.floorIds}&page=${n}&size=20` }),
+  });
+  const one = (tenant) => ({
+    request: () => ({ method: "GET", path: `/api/clientes/${tenant.middleId}`, headers: tenant.auth }),
+    floor: () => ({ method: "GET", path: `/__floor/clientes/${tenant.middleId}?${tenant.floorIds}` }),
+  });
+  const client = (i) => ({ nombre: `Bench ${i}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `B${run}${i}`, codigoCliente: `B${run}${i}` });
+  const contact = (i) => ({ telefono: String(900000000 + (i % 99999999)), email: `c${i % 1000}@example.pe` });
   return [
-    { name: "GET /api/clientes (page of 20, 100 clients)", request: () => ({ method: "GET", path: "/api/clientes?page=0&size=20", headers: small.auth }) },
-    { name: "GET /api/clientes (page of 20, 100,000 clients)", request: () => ({ method: "GET", path: "/api/clientes?page=0&size=20", headers: large.auth }) },
-    {
-      name: "GET /api/clientes (page 2500 of 5000, 100,000 clients)",
-      request: () => ({ method: "GET", path: "/api/clientes?page=2500&size=20", headers: large.auth }),
-    },
-    { name: "GET /api/clientes/{id} (100 clients)", request: () => ({ method: "GET", path: `/api/clientes/${small.middleId}`, headers: small.auth }) },
-    { name: "GET /api/clientes/{id} (100,000 clients)", request: () => ({ method: "GET", path: `/api/clientes/${large.middleId}`, headers: large.auth }) },
+    { name: "GET /api/clientes (page of 20, 100 clients)", ...page(small, 0) },
+    { name: "GET /api/clientes (page of 20, 100,000 clients)", ...page(large, 0) },
+    { name: "GET /api/clientes (page 2500 of 5000, 100,000 clients)", ...page(large, 2500) },
+    { name: "GET /api/clientes/{id} (100 clients)", ...one(small) },
+    { name: "GET /api/clientes/{id} (100,000 clients)", ...one(large) },
     {
       name: "POST /api/clientes",
-      request: (i) => ({
-        method: "POST",
-        path: "/api/clientes",
-        headers: writer.auth,
-        body: { nombre: `Bench ${i}`, tipoCliente: "PERSONA", tipoDocumento: "OTRO", numeroDocumento: `B${run}${i}`, codigoCliente: `B${run}${i}` },
-      }),
+      request: (i) => ({ method: "POST", path: "/api/clientes", headers: writer.auth, body: client(i) }),
+      floor: (i) => ({ method: "POST", path: `/__floor/clientes?${writer.floorIds}`, body: client(i) }),
     },
     {
       name: "PUT /api/clientes/{id} (telefono, email)",
-      request: (i) => ({
-        method: "PUT",
-        path: `/api/clientes/${small.middleId}`,
-        headers: small.auth,
-        body: { telefono: String(900000000 + (i % 99999999)), email: `c${i % 1000}@example.pe` },
-      }),
+      request: (i) => ({ method: "PUT", path: `/api/clientes/${small.middleId}`, headers: small.auth, body: contact(i) }),
+      floor: (i) => ({ method: "PUT", path: `/__floor/clientes/${small.middleId}?${small.floorIds}`, body: contact(i) }),
     },
   ];
 }

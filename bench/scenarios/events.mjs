@@ -17,11 +17,12 @@ export default async function (ctx) {
     .bind(tenant.id, Date.now())
     .run();
   const headers = { authorization: `Bearer ${token.access_token}` };
+  const page = (query) => ({
+    request: () => ({ method: "GET", path: `/v1/events?${query}`, headers }),
+    floor: () => ({ method: "GET", path: `/__floor/events?t=${tenant.id}&c=${partner.client_id}&${query}` }),
+  });
   return [
-    { name: "GET /v1/events (page of 100, 100,000 events)", request: () => ({ method: "GET", path: "/v1/events?limit=100", headers }) },
-    {
-      name: "GET /v1/events (page of 100 after 50,000, 100,000 events)",
-      request: () => ({ method: "GET", path: "/v1/events?after=50000&limit=100", headers }),
-    },
+    { name: "GET /v1/events (page of 100, 100,000 events)", ...page("limit=100") },
+    { name: "GET /v1/events (page of 100 after 50,000, 100,000 events)", ...page("after=50000&limit=100") },
   ];
 }

@@ -79,16 +79,19 @@ export default async function (ctx) {
       )
       .bind(id, id, id)
       .run();
-    return auth;
+    return { auth, floorIds: `t=${id}&c=${partner.client_id}` };
   };
 
   const thousand = await tenant("bench reports 1K", 1_000);
   const million = await tenant("bench reports 1M", 1_000_000);
-  const report = (path, headers) => () => ({ method: "GET", path: `${path}?startDate=${start}&endDate=${today}`, headers });
+  const report = (kind, tenant) => ({
+    request: () => ({ method: "GET", path: `/api/report/dailySummary/${kind}?startDate=${start}&endDate=${today}`, headers: tenant.auth }),
+    floor: () => ({ method: "GET", path: `/__floor/report/${kind}?${tenant.floorIds}&startDate=${start}&endDate=${today}` }),
+  });
   return [
-    { name: "GET /api/report/dailySummary/stores (31 days, 1,000 transactions)", request: report("/api/report/dailySummary/stores", thousand) },
-    { name: "GET /api/report/dailySummary/stores (31 days, 1,000,000 transactions)", request: report("/api/report/dailySummary/stores", million) },
-    { name: "GET /api/report/dailySummary/products (31 days, 1,000 transactions)", request: report("/api/report/dailySummary/products", thousand) },
-    { name: "GET /api/report/dailySummary/products (31 days, 1,000,000 transactions)", request: report("/api/report/dailySummary/products", million) },
+    { name: "GET /api/report/dailySummary/stores (31 days, 1,000 transactions)", ...report("stores", thousand) },
+    { name: "GET /api/report/dailySummary/stores (31 days, 1,000,000 transactions)", ...report("stores", million) },
+    { name: "GET /api/report/dailySummary/products (31 days, 1,000 transactions)", ...report("products", thousand) },
+    { name: "GET /api/report/dailySummary/products (31 days, 1,000,000 transactions)", ...report("products", million) },
   ];
 }

@@ -38,18 +38,18 @@ export default async function (ctx) {
   await seedHistory("BENCH-H100", 100);
   await seedHistory("BENCH-H100K", 100_000);
 
+  const floorIds = ctx.tenant.floorIds;
+  const history = (customer, pages, step) => ({
+    request: (i) => ({ method: "GET", path: `/api/transaction/history?customerId=${customer}&page=${1 + ((i * step) % pages)}`, headers }),
+    floor: (i) => ({ method: "GET", path: `/__floor/history?${floorIds}&customerId=${customer}&page=${1 + ((i * step) % pages)}` }),
+  });
   return [
     {
       name: "POST /api/transaction (credit, existing customer)",
       request: (i) => ({ method: "POST", path: "/api/transaction", headers, body: credit(`BENCH-C${i % 50}`, `bench-${i}`) }),
+      floor: (i) => ({ method: "POST", path: `/__floor/transaction?${floorIds}`, body: credit(`BENCH-C${i % 50}`, `bench-${i}`) }),
     },
-    {
-      name: "GET /api/transaction/history (100 transactions)",
-      request: (i) => ({ method: "GET", path: `/api/transaction/history?customerId=BENCH-H100&page=${1 + (i % 5)}`, headers }),
-    },
-    {
-      name: "GET /api/transaction/history (100,000 transactions)",
-      request: (i) => ({ method: "GET", path: `/api/transaction/history?customerId=BENCH-H100K&page=${1 + ((i * 37) % 5000)}`, headers }),
-    },
+    { name: "GET /api/transaction/history (100 transactions)", ...history("BENCH-H100", 5, 1) },
+    { name: "GET /api/transaction/history (100,000 transactions)", ...history("BENCH-H100K", 5000, 37) },
   ];
 }

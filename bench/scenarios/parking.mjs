@@ -12,23 +12,24 @@ export default async function (ctx) {
       { code: "L3", plate: "AA0003" },
     ]),
   });
+  const floor = (path) => `/__floor/${path}?${ctx.tenant.floorIds}`;
+  const newTag = (i) => ({ customer: { refId: "BENCH-TAGS" }, tags: [{ code: `T${i}`, plate: "JPKJ20" }] });
+  const newCustomer = (i) => customer(`BENCH-${i}`, [{ code: `C${i}`, plate: "JPKJ21" }]);
   return [
     {
       name: "POST /api/v3/business/tag/add (new tag)",
-      request: (i) => ({
-        method: "POST",
-        path: "/api/v3/business/tag/add",
-        headers,
-        body: { customer: { refId: "BENCH-TAGS" }, tags: [{ code: `T${i}`, plate: "JPKJ20" }] },
-      }),
+      request: (i) => ({ method: "POST", path: "/api/v3/business/tag/add", headers, body: newTag(i) }),
+      floor: (i) => ({ method: "POST", path: floor("tag/add"), body: newTag(i) }),
     },
     {
       name: "POST /api/v3/business/tag/list (3 tags)",
       request: () => ({ method: "POST", path: "/api/v3/business/tag/list", headers, body: { refId: "BENCH-LIST" } }),
+      floor: () => ({ method: "POST", path: floor("tag/list"), body: { refId: "BENCH-LIST" } }),
     },
     {
       name: "POST /api/v3/business/customer/add (1 tag)",
-      request: (i) => ({ method: "POST", path: "/api/v3/business/customer/add", headers, body: customer(`BENCH-${i}`, [{ code: `C${i}`, plate: "JPKJ21" }]) }),
+      request: (i) => ({ method: "POST", path: "/api/v3/business/customer/add", headers, body: newCustomer(i) }),
+      floor: (i) => ({ method: "POST", path: floor("customer/add"), body: newCustomer(i) }),
     },
   ];
 }

@@ -33,33 +33,34 @@ export default async function (ctx) {
 
   const headers = ctx.tenant.auth;
   const run = Date.now().toString(36);
+  const floor = (path) => `/__floor/${path}?${ctx.tenant.floorIds}`;
+  const client = (i) => ({ nombre: "Juan Pérez", id_tipo_cliente: 1, id_tipo_documento: 1, documento: `B${run}-${i}`, correo: "juan.perez@example.com" });
+  const sale = (i) => ({ documento: documento((i * 13) % CLIENTS), apartamento: `T2-${i % 500}`, monto: 35000000000, tipo: "separacion", fecha: "2024-01-15" });
   return [
-    { name: "GET /api/sales/clientes (page 1 of 1,000)", request: () => ({ method: "GET", path: "/api/sales/clientes", headers }) },
+    {
+      name: "GET /api/sales/clientes (page 1 of 1,000)",
+      request: () => ({ method: "GET", path: "/api/sales/clientes", headers }),
+      floor: () => ({ method: "GET", path: floor("sales/clientes") }),
+    },
     {
       name: "GET /api/sales/clientes/{documento}",
       request: (i) => ({ method: "GET", path: `/api/sales/clientes/${documento((i * 37) % CLIENTS)}`, headers }),
+      floor: (i) => ({ method: "GET", path: floor(`sales/clientes/${documento((i * 37) % CLIENTS)}`) }),
     },
     {
       name: "POST /api/sales/clientes",
-      request: (i) => ({
-        method: "POST",
-        path: "/api/sales/clientes",
-        headers,
-        body: { nombre: "Juan Pérez", id_tipo_cliente: 1, id_tipo_documento: 1, documento: `B${run}-${i}`, correo: "juan.perez@example.com" },
-      }),
+      request: (i) => ({ method: "POST", path: "/api/sales/clientes", headers, body: client(i) }),
+      floor: (i) => ({ method: "POST", path: floor("sales/clientes"), body: client(i) }),
     },
     {
       name: "POST /api/sales/ventas",
-      request: (i) => ({
-        method: "POST",
-        path: "/api/sales/ventas",
-        headers,
-        body: { documento: documento((i * 13) % CLIENTS), apartamento: `T2-${i % 500}`, monto: 35000000000, tipo: "separacion", fecha: "2024-01-15" },
-      }),
+      request: (i) => ({ method: "POST", path: "/api/sales/ventas", headers, body: sale(i) }),
+      floor: (i) => ({ method: "POST", path: floor("sales/ventas"), body: sale(i) }),
     },
     {
       name: "DELETE /api/sales/clientes/{documento} (has sales: 409)",
       request: (i) => ({ method: "DELETE", path: `/api/sales/clientes/${documento((i % 100) * 10)}`, headers }),
+      floor: (i) => ({ method: "DELETE", path: floor(`sales/clientes/${documento((i % 100) * 10)}`) }),
     },
   ];
 }

@@ -5,13 +5,16 @@ import type { Db } from "./client";
 /**
  * Statements for D1 batches, typed by what they return. D1 has no interactive
  * transactions: whatever must be atomic goes in one `db.batch()`, and whatever a request
- * reads should go in as few round trips as possible. Two ways to make a statement:
+ * reads should go in as few round trips as possible. Three ways to make a statement:
  *
  * - `prepared(db => query.prepare())`: a Drizzle query built once per isolate (building
  *   one costs hundreds of µs, binding a prepared one about one), run with
  *   `sql.placeholder(...)` values through `bound(...)`;
+ * - `reusable(key, build)`: an `sql` template whose text depends on the request only
+ *   through a few choices (which fields it sets, how many keys it links), rendered once
+ *   per choice and isolate, its `sql.placeholder(...)` values filled per request;
  * - `rows<Row>(sql\`...\`)`: an `sql` template naming the schema's tables and columns,
- *   for statements whose shape depends on the request (the ledger's guarded writes).
+ *   built for one request (the ledger's guarded writes).
  */
 
 const dialect = new SQLiteAsyncDialect();
@@ -29,6 +32,23 @@ interface PreparedQueryLike<R> {
   execute(placeholders?: Record<string, unknown>): Promise<R>;
 }
 
+/** Shapes a request-shaped statement keeps built at most (a hostile mix of optional fields cannot grow it without bound). */
+const MAX_SHAPES = 256;
+
+/** A cache of what is built per shape, bounded by MAX_SHAPES. */
+function perShape<T>(): (name: string, build: () => T) => T {
+  const built = new Map<string, T>();
+  return (name, build) => {
+    let value = built.get(name);
+    if (value === undefined) {
+      value = build();
+      if (built.size >= MAX_SHAPES) built.clear();
+      built.set(name, value);
+    }
+    return value;
+  };
+}
+
 /** A query built once per Drizzle handle, i.e. once per isolate (see db/client.ts). */
 export function prepared<Q>(build: (db: Db) => Q): (db: Db) => Q {
   const built = new WeakMap<Db, Q>();
@@ -42,15 +62,63 @@ export function prepared<Q>(build: (db: Db) => Q): (db: Db) => Q {
   };
 }
 
+/**
+ * `prepared`, once per shape of the request (`key`: e.g. the fields an insert sets):
+ * `build` may take nothing but the shape from the request, its values being placeholders.
+ */
+export function preparedPer<S, Q>(key: (shape: S) => string, build: (db: Db, shape: S) => Q): (db: Db, shape: S) => Q {
+  const caches = prepared(() => perShape<Q>());
+  return (db, shape) => caches(db)(key(shape), () => build(db, shape));
+}
+
 /** A prepared query with its placeholder values, as a batch statement read the way Drizzle reads it. */
 export function bound<R>(query: PreparedQueryLike<R>, values: Record<string, unknown> = {}): Statement<R> {
   const { sql, params } = query.getQuery();
   return { query: { sql, params: fillPlaceholders(params, values) }, read: (result) => query.mapResult(result, true) as R };
 }
 
+/**
+ * An `sql` statement rendered once per shape and isolate: `key` names the shape (null: a
+ * shape not worth keeping, rendered for this request only) and `build` makes its SQL,
+ * naming every request value with `sql.placeholder(name)`; the returned function fills
+ * them from `values`. `build` must take nothing but the shape from the request: a value
+ * written into the SQL itself would be served to every later request of that shape.
+ */
+export function reusable<S>(key: (shape: S) => string | null, build: (shape: S) => SQL): (shape: S, values: Record<string, unknown>) => Query {
+  const rendered = perShape<Query>();
+  return (shape, values) => {
+    const name = key(shape);
+    const render = () => dialect.sqlToQuery(build(shape));
+    const query = name === null ? render() : rendered(name, render);
+    return { sql: query.sql, params: fillPlaceholders(query.params, values) };
+  };
+}
+
+const fragmentKeys = new WeakMap<SQL, string | null>();
+
+/**
+ * What an SQL fragment contributes to a `reusable` statement's shape: its text when it
+ * binds no value (e.g. "the customer this batch inserted"), null when it binds some (the
+ * statement is then not reusable).
+ */
+export function fragmentKey(fragment: SQL): string | null {
+  let key = fragmentKeys.get(fragment);
+  if (key === undefined) {
+    const query = dialect.sqlToQuery(fragment);
+    key = query.params.length === 0 ? query.sql : null;
+    fragmentKeys.set(fragment, key);
+  }
+  return key;
+}
+
 /** Raw SQL returning rows of `Row` (column names as aliased in the SQL). */
 export function rows<Row>(statement: SQL): Statement<Row[]> {
-  return { query: dialect.sqlToQuery(statement), read: (result) => (result.results ?? []) as Row[] };
+  return rendered(dialect.sqlToQuery(statement));
+}
+
+/** A rendered query (e.g. a `reusable` one) returning rows of `Row`. */
+export function rendered<Row>(query: Query): Statement<Row[]> {
+  return { query, read: (result) => (result.results ?? []) as Row[] };
 }
 
 type Results<T extends readonly Statement<unknown>[]> = { -readonly [K in keyof T]: T[K] extends Statement<infer R> ? R : never };

@@ -41,7 +41,8 @@ export const formAsJson: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (FORM.test(c.req.header("content-type") ?? "")) {
     let form: FormData;
     try {
-      form = await c.req.raw.formData();
+      // Through Hono's body cache: the surface's UTF-8 check has read the body already.
+      form = await c.req.formData();
     } catch {
       throw new RequestError("malformed_body", "Malformed request body");
     }
@@ -67,6 +68,8 @@ export const formAsJson: MiddlewareHandler<AppEnv> = async (c, next) => {
     headers.set("content-type", "application/json");
     headers.delete("content-length");
     c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: JSON.stringify(fields) });
+    // The cache holds the form as sent; the route's JSON validation reads the new body.
+    c.req.bodyCache = {};
   }
   await next();
 };

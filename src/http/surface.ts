@@ -89,18 +89,26 @@ function covers(prefix: string, path: string): boolean {
   return path === base || path.startsWith(`${base}/`);
 }
 
+/** Decodes whole bodies (no `stream` option, so each call starts afresh) and throws on any invalid sequence. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /**
  * Refuses a JSON or form body (url-encoded or multipart: no route takes binary uploads)
  * that is not valid UTF-8 as malformed: decoding it leniently would store U+FFFD in place
- * of what the client sent. Reads a clone, so the body stays unread for the validators.
+ * of what the client sent. One pass: the body is read once into Hono's body cache and
+ * decoded once, and the validators parse that text (`c.req.json()`) or those bytes
+ * (`c.req.formData()`) from the cache instead of reading and decoding the body again.
  */
 const requireUtf8: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.raw.body && /json|x-www-form-urlencoded|multipart\/form-data/i.test(c.req.header("content-type") ?? "")) {
+    let text: string;
     try {
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.raw.clone().arrayBuffer());
+      text = strictUtf8.decode(await c.req.arrayBuffer());
     } catch {
       throw new RequestError("malformed_body", "Malformed request body");
     }
+    // Hono keeps each cached body as the promise of it (its `BodyCache` type says the value).
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
   }
   await next();
 };

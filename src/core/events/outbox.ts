@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type SQL, sql } from "drizzle-orm";
-import { rows, type Statement } from "../../db/batch";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { reusable, rows, type Statement } from "../../db/batch";
 import { type EventType, events } from "../../db/schema";
 import { columns } from "../../db/sql";
 
@@ -41,23 +41,44 @@ export interface EventSpec {
   now: number;
 }
 
+/** An event insert's SQL (see `appendEvent`); in a `reusableEvent`, `tenantId` and `now` are placeholders. */
+function eventSql(spec: Omit<EventSpec, "tenantId" | "now"> & { tenantId: number | SQLWrapper; now: number | SQLWrapper }): SQL {
+  const last = sql`(SELECT coalesce(max(${events.seq}), 0) FROM ${events} WHERE ${events.tenantId} = ${spec.tenantId})`;
+  // A window function costs D1 rows of its own: only a statement of several events numbers them with one.
+  const position = spec.orderBy ? sql`row_number() OVER (ORDER BY ${spec.orderBy})` : sql`1`;
+  return sql`INSERT INTO ${events} (${columns(events.tenantId, events.seq, events.type, events.createdAt, events.data)})
+    SELECT ${spec.tenantId}, ${last} + ${position}, ${spec.type}, ${spec.now}, ${spec.data}
+    ${spec.from ? sql`FROM ${spec.from}` : sql``} ${spec.where ? sql`WHERE ${spec.where}` : sql``}`;
+}
+
+/** Reads an event insert's result: tells whoever runs the write (`withOutbox`) that the tenant got events. */
+const appended =
+  (tenantId: number) =>
+  (result: D1Result): never[] => {
+    if ((result.meta?.changes ?? 0) > 0) listeners.getStore()?.(tenantId);
+    return [];
+  };
+
 /**
  * The statement that appends one event per row of `from` (at most one unless `orderBy`
  * is given) to the tenant's log, numbered after the tenant's last event. D1 runs batches one at a time, so
  * the numbers follow commit order (see the `events` table).
  */
 export function appendEvent(spec: EventSpec): Statement<never[]> {
-  const last = sql`(SELECT coalesce(max(${events.seq}), 0) FROM ${events} WHERE ${events.tenantId} = ${spec.tenantId})`;
-  // A window function costs D1 rows of its own: only a statement of several events numbers them with one.
-  const position = spec.orderBy ? sql`row_number() OVER (ORDER BY ${spec.orderBy})` : sql`1`;
-  const statement = sql`INSERT INTO ${events} (${columns(events.tenantId, events.seq, events.type, events.createdAt, events.data)})
-    SELECT ${spec.tenantId}, ${last} + ${position}, ${spec.type}, ${spec.now}, ${spec.data}
-    ${spec.from ? sql`FROM ${spec.from}` : sql``} ${spec.where ? sql`WHERE ${spec.where}` : sql``}`;
-  return {
-    query: rows<never>(statement).query,
-    read: (result) => {
-      if ((result.meta?.changes ?? 0) > 0) listeners.getStore()?.(spec.tenantId);
-      return [];
-    },
-  };
+  return { query: rows<never>(eventSql(spec)).query, read: appended(spec.tenantId) };
+}
+
+/**
+ * `appendEvent` for an event whose statement depends on the request only through its
+ * shape (db/batch.ts `reusable`): `spec` builds it from the shape, naming the tenant and
+ * the time with the placeholders it is given and the request's other values with
+ * placeholders of its own, filled from `values`.
+ */
+export function reusableEvent<S>(key: (shape: S) => string | null, spec: (shape: S, at: { tenantId: SQL; now: SQL }) => Omit<EventSpec, "tenantId" | "now">) {
+  const at = { tenantId: sql`${sql.placeholder("tenantId")}`, now: sql`${sql.placeholder("now")}` };
+  const render = reusable(key, (shape: S) => eventSql({ ...spec(shape, at), ...at }));
+  return (shape: S, tenantId: number, now: number, values: Record<string, unknown> = {}): Statement<never[]> => ({
+    query: render(shape, { ...values, tenantId, now }),
+    read: appended(tenantId),
+  });
 }

@@ -13,8 +13,9 @@ import {
   sales,
 } from "../../db/schema";
 import { tiersOf } from "../ledger/catalogue";
-import { type Profile, profileColumns, profileKinds } from "../registry/profile";
-import { appendEvent } from "./outbox";
+import { givenFields, type Profile, type ProfileField, profileColumns, profileKinds, storedValues } from "../registry/profile";
+import { type CustomerRef, customerTemplate } from "../registry/refs";
+import { appendEvent, reusableEvent } from "./outbox";
 
 /**
  * The event catalogue's payloads, as SQL that builds each event's `data` from the rows a
@@ -76,44 +77,75 @@ function columnJson(column: Column, value: SQL | Column = column): SQL {
   return sql`${value}`;
 }
 
-const profileColumnOf = (key: (typeof profileColumns)[number]) => getTableColumns(customers)[key] as Column;
+const profileColumnOf = (key: ProfileField) => getTableColumns(customers)[key] as Column;
 
-/** A profile value a write is about to set, as the column stores it. */
-const stored = (column: Column, value: unknown) => sql`${value === null || value === undefined ? null : column.mapToDriverValue(value)}`;
+/** A profile field's value as a reusable statement names it: the placeholder of its name (filled from `storedValues`). */
+const pendingValue = (key: ProfileField) => sql`${sql.placeholder(key)}`;
 
 /**
  * The whole customer, over a row of `customers`: registry fields, every profile field
- * (snake_case, as the schema names it) and its keys. `pending` are profile values a
- * statement after this one is about to write (they show instead of the stored ones);
- * `active` and `updatedAt`, likewise, what a deactivation after it will set.
+ * (snake_case, as the schema names it) and its keys. `pending` are profile fields a
+ * statement after this one is about to write (their `pendingValue`s show instead of the
+ * stored ones); `active` and `updatedAt`, likewise, what a deactivation after it will set.
  */
-function customerJson(options: { pending?: Profile; active?: boolean; updatedAt?: number } = {}): SQL {
-  const pending = options.pending ?? {};
+function customerJson(options: { pending?: readonly ProfileField[]; active?: boolean; updatedAt?: SQL } = {}): SQL {
+  const pending = new Set(options.pending);
   const fields = profileColumns.map((key) => {
     const column = profileColumnOf(key);
-    const value = key in pending && pending[key] !== undefined ? stored(column, pending[key]) : column;
-    return sql`${literal(column.name)}, ${columnJson(column, value)}`;
+    return sql`${literal(column.name)}, ${columnJson(column, pending.has(key) ? pendingValue(key) : column)}`;
   });
   const active = options.active === undefined ? columnJson(c.active) : sql`json(${options.active ? "true" : "false"})`;
   return sql`json_object('id', ${c.id}, 'channel', ${c.channel}, 'active', ${active}, ${sql.join(fields, sql`, `)},
     'identifiers', ${keysJson(c.id)}, 'created_at', ${iso(c.createdAt)},
-    'updated_at', ${options.updatedAt === undefined ? iso(c.updatedAt) : iso(sql`${options.updatedAt}`)})`;
+    'updated_at', ${iso(options.updatedAt ?? c.updatedAt)})`;
 }
 
 /** The customer row `customer` names in the tenant. */
-const customerRow = (tenantId: number, customer: SQL | number) => sql`${c.id} = ${customer} AND ${c.tenantId} = ${tenantId}`;
+const customerRow = (tenantId: number | SQL, customer: SQL | number) => sql`${c.id} = ${customer} AND ${c.tenantId} = ${tenantId}`;
 
-/** `customer.created` `{customer}`; goes after the statements that create the customer and link its keys. */
-export function customerCreated(tenantId: number, customer: SQL, now: number): Statement<never[]> {
-  return appendEvent({
-    tenantId,
+/** A reusable event's shape that names a customer: its reference (as `customerTemplate` gives it) and what else shapes the statement. */
+type CustomerShape<T = object> = T & { customer: ReturnType<typeof customerTemplate> };
+
+const created = reusableEvent(
+  ({ customer }: CustomerShape) => customer.key,
+  ({ customer }, at) => ({
     type: "customer.created",
     data: sql`json_object('customer', ${customerJson()})`,
     from: sql`${c}`,
-    where: customerRow(tenantId, customer),
-    now,
-  });
+    where: customerRow(at.tenantId, customer.sql),
+  }),
+);
+
+/** `customer.created` `{customer}`; goes after the statements that create the customer and link its keys. */
+export function customerCreated(tenantId: number, customer: CustomerRef, now: number): Statement<never[]> {
+  const ref = customerTemplate(customer);
+  return created({ customer: ref }, tenantId, now, ref.values);
 }
+
+const updated = reusableEvent(
+  ({ customer, fields, keyKinds }: CustomerShape<{ fields: readonly ProfileField[]; keyKinds: readonly IdentifierKind[] }>) =>
+    customer.key === null ? null : `${customer.key}|${fields.join()}|${keyKinds.join()}`,
+  ({ customer, fields, keyKinds }, at) => {
+    const keysChanged =
+      keyKinds.length === 0
+        ? sql`0`
+        : sql`EXISTS (SELECT 1 FROM ${i} WHERE ${i.customerId} = ${c.id} AND ${i.status} IN (${sql.join(identifierStatuses.map(literal), sql`, `)})
+          AND ${i.kind} IN (${sql.join(keyKinds.map(literal), sql`, `)}) AND ${i.statusChangedAt} = ${at.now})`;
+    // `,"phone","identifiers"`: concatenated rather than aggregated, because D1 counts a json_each() row as a row read.
+    const checks = fields.map((key) => {
+      const column = profileColumnOf(key);
+      return sql`CASE WHEN ${column} IS NOT ${pendingValue(key)} THEN ${literal(`,"${column.name}"`)} ELSE '' END`;
+    });
+    checks.push(sql`CASE WHEN ${keysChanged} THEN ',"identifiers"' ELSE '' END`);
+    const changed = sql`(${sql.join(checks, sql` || `)})`;
+    return {
+      type: "customer.updated",
+      data: sql`json_object('customer', ${customerJson({ pending: fields, updatedAt: at.now })}, 'changed', json('[' || substr(${changed}, 2) || ']'))`,
+      from: sql`${c}`,
+      where: sql`${customerRow(at.tenantId, customer.sql)} AND ${c.active} = 1 AND ${changed} <> ''`,
+    };
+  },
+);
 
 /**
  * `customer.updated` `{customer, changed}`: `changed` names the profile fields whose value
@@ -124,33 +156,13 @@ export function customerCreated(tenantId: number, customer: SQL, now: number): S
  */
 export function customerUpdated(
   tenantId: number,
-  customer: SQL | number,
+  customer: CustomerRef,
   profile: Profile,
   keyKinds: readonly IdentifierKind[],
   now: number,
 ): Statement<never[]> {
-  const keysChanged =
-    keyKinds.length === 0
-      ? sql`0`
-      : sql`EXISTS (SELECT 1 FROM ${i} WHERE ${i.customerId} = ${c.id} AND ${i.status} IN (${sql.join(identifierStatuses.map(literal), sql`, `)})
-          AND ${i.kind} IN (${sql.join(keyKinds.map(literal), sql`, `)}) AND ${i.statusChangedAt} = ${now})`;
-  // `,"phone","identifiers"`: concatenated rather than aggregated, because D1 counts a json_each() row as a row read.
-  const checks = profileColumns
-    .filter((key) => profile[key] !== undefined)
-    .map((key) => {
-      const column = profileColumnOf(key);
-      return sql`CASE WHEN ${column} IS NOT ${stored(column, profile[key])} THEN ${literal(`,"${column.name}"`)} ELSE '' END`;
-    });
-  checks.push(sql`CASE WHEN ${keysChanged} THEN ',"identifiers"' ELSE '' END`);
-  const changed = sql`(${sql.join(checks, sql` || `)})`;
-  return appendEvent({
-    tenantId,
-    type: "customer.updated",
-    data: sql`json_object('customer', ${customerJson({ pending: profile, updatedAt: now })}, 'changed', json('[' || substr(${changed}, 2) || ']'))`,
-    from: sql`${c}`,
-    where: sql`${customerRow(tenantId, customer)} AND ${c.active} = 1 AND ${changed} <> ''`,
-    now,
-  });
+  const ref = customerTemplate(customer);
+  return updated({ customer: ref, fields: givenFields(profile), keyKinds }, tenantId, now, { ...ref.values, ...storedValues(profile) });
 }
 
 /**
@@ -162,7 +174,7 @@ export function customerDeleted(tenantId: number, customer: SQL, now: number, gu
   return appendEvent({
     tenantId,
     type: "customer.deleted",
-    data: sql`json_object('customer', ${customerJson({ active: false, updatedAt: now })})`,
+    data: sql`json_object('customer', ${customerJson({ active: false, updatedAt: sql`${now}` })})`,
     from: sql`${c}`,
     where: sql`${customerRow(tenantId, customer)} AND ${c.active} = 1 ${guard ? sql`AND ${guard}` : sql``}`,
     now,
@@ -199,28 +211,35 @@ export function customerErased(tenantId: number, customerId: number, now: number
 /** An RFID card as events show it: its id and last four characters. */
 const cardJson = (id: SQL | Column, uid: SQL | Column) => sql`json_object('id', ${id}, 'last4', substr(${uid}, -4))`;
 
+const cardBoundEvent = reusableEvent(
+  ({ customer }: CustomerShape) => customer.key,
+  ({ customer }, at) => {
+    const r = sql.identifier("replaced_card");
+    const replaced = sql`FROM ${i} AS ${r} WHERE ${r}.${sql.identifier(i.customerId.name)} = ${i.customerId} AND ${r}.${sql.identifier(i.kind.name)} = 'rfid_card'
+      AND ${r}.${sql.identifier(i.status.name)} = 'replaced' AND ${r}.${sql.identifier(i.statusChangedAt.name)} = ${at.now}`;
+    const card = cardJson(i.id, i.value);
+    const boundData = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card})`;
+    const replacing = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card},
+      'replaced', json((SELECT json_group_array(${cardJson(sql`${r}.${sql.identifier(i.id.name)}`, sql`${r}.${sql.identifier(i.value.name)}`)}) ${replaced})))`;
+    const replacedAny = sql`EXISTS (SELECT 1 ${replaced})`;
+    return {
+      type: sql`CASE WHEN ${replacedAny} THEN 'card.replaced' ELSE 'card.bound' END`,
+      data: sql`CASE WHEN ${replacedAny} THEN ${replacing} ELSE ${boundData} END`,
+      from: sql`${i}`,
+      // `+`: found by its value (one index entry), not among all the customer's keys.
+      where: sql`${i.tenantId} = ${at.tenantId} AND ${i.kind} = 'rfid_card' AND ${i.value} = ${sql.placeholder("uid")} AND +${i.customerId} = ${customer.sql}
+        AND ${i.createdAt} = ${at.now}`,
+    };
+  },
+);
+
 /**
  * `card.bound` `{customer, card}`, or `card.replaced` `{customer, card, replaced}` when the
  * batch replaced the customer's active cards with it; goes after the card is linked.
  */
-export function cardBound(tenantId: number, customer: SQL | number, uid: string, now: number): Statement<never[]> {
-  const r = sql.identifier("replaced_card");
-  const replaced = sql`FROM ${i} AS ${r} WHERE ${r}.${sql.identifier(i.customerId.name)} = ${i.customerId} AND ${r}.${sql.identifier(i.kind.name)} = 'rfid_card'
-    AND ${r}.${sql.identifier(i.status.name)} = 'replaced' AND ${r}.${sql.identifier(i.statusChangedAt.name)} = ${now}`;
-  const card = cardJson(i.id, i.value);
-  const bound = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card})`;
-  const replacing = sql`json_object('customer', ${customerRef(i.customerId)}, 'card', ${card},
-    'replaced', json((SELECT json_group_array(${cardJson(sql`${r}.${sql.identifier(i.id.name)}`, sql`${r}.${sql.identifier(i.value.name)}`)}) ${replaced})))`;
-  const replacedAny = sql`EXISTS (SELECT 1 ${replaced})`;
-  return appendEvent({
-    tenantId,
-    type: sql`CASE WHEN ${replacedAny} THEN 'card.replaced' ELSE 'card.bound' END`,
-    data: sql`CASE WHEN ${replacedAny} THEN ${replacing} ELSE ${bound} END`,
-    from: sql`${i}`,
-    // `+`: found by its value (one index entry), not among all the customer's keys.
-    where: sql`${i.tenantId} = ${tenantId} AND ${i.kind} = 'rfid_card' AND ${i.value} = ${uid} AND +${i.customerId} = ${customer} AND ${i.createdAt} = ${now}`,
-    now,
-  });
+export function cardBound(tenantId: number, customer: CustomerRef, uid: string, now: number): Statement<never[]> {
+  const ref = customerTemplate(customer);
+  return cardBoundEvent({ customer: ref }, tenantId, now, { ...ref.values, uid });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { bound, prepared, rows, runBatch, type Statement } from "../../db/batch";
+import { and, asc, eq, getTableColumns, gt, type SQL, sql } from "drizzle-orm";
+import { bound, prepared, preparedPer, rendered, reusable, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { uniqueViolated } from "../../db/errors";
 import { type Channel, type Customer, customers, type IdentifierKind, identifiers, tenants } from "../../db/schema";
@@ -15,13 +15,15 @@ import {
   deactivationStatement,
   endIdentifiers,
   linkIdentifier,
-  linkIdentifiers,
+  linkIdentifiersStatement,
   type NewIdentifier,
   setQualifier,
 } from "./identifiers";
-import { type Profile, type ProfileKind, profileKinds } from "./profile";
+import { givenFields, type Profile, type ProfileField, type ProfileKind, profileKinds, storedValues } from "./profile";
+import { type CustomerRef, customerTemplate, isLiveCustomer, lastCustomerId, liveCustomerId, storedCustomerId } from "./refs";
 
 export { type Profile, profileKinds } from "./profile";
+export { isLiveCustomer, lastCustomerId, liveCustomerId, storedCustomerId } from "./refs";
 
 /**
  * The tenant's customer registry, shared by every surface: a customer's profile and the
@@ -73,30 +75,6 @@ export const recordColumns = { ...getTableColumns(customers), identity: activeId
 /** A row selected with `recordColumns`. */
 export type RecordRow = Customer & { identity: string | null };
 export const toRecord = ({ identity, ...customer }: RecordRow): CustomerRecord => ({ ...customer, identity: identityFrom(identity) });
-
-/** SQL naming the customer `id` stands for in the tenant: itself, or the survivor it was merged into (NULL when the tenant has no such id). */
-export function storedCustomerId(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL<number | null> {
-  return sql<
-    number | null
-  >`(SELECT coalesce(${customers.mergedIntoId}, ${customers.id}) FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
-}
-
-/** `storedCustomerId` when that customer is active, else NULL: ids partners stored keep answering as the survivor of a merge. */
-export function liveCustomerId(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL<number | null> {
-  return sql<number | null>`(SELECT ${customers.id} FROM ${customers} WHERE ${isLiveCustomer(tenantId, id)})`;
-}
-
-/**
- * The condition, on a query of `customers`, that the row is the active customer `id`
- * stands for in the tenant (itself, or the survivor it was merged into): two row reads.
- */
-export function isLiveCustomer(tenantId: number | SQLWrapper, id: number | SQLWrapper): SQL {
-  const mergedInto = sql`(SELECT ${customers.mergedIntoId} FROM ${customers} WHERE ${customers.id} = ${id} AND ${customers.tenantId} = ${tenantId})`;
-  return sql`${customers.id} = coalesce(${mergedInto}, ${id}) AND ${customers.tenantId} = ${tenantId} AND ${customers.active} = 1`;
-}
-
-/** The customer the batch inserted last (rows are never deleted, so the newest has the highest id). */
-export const lastCustomerId = sql<number>`(SELECT max(${customers.id}) FROM ${customers})`;
 
 const recordById = prepared((db) =>
   db
@@ -162,15 +140,31 @@ export async function pageCustomers(
   return { customers: (page_ as RecordRow[]).map(toRecord), total: count?.total ?? 0 };
 }
 
-/** The insert of an active customer, returning its row; identifiers that follow in the batch name it as `lastCustomerId`. */
-export function insertCustomerStatement(db: Db, tenantId: number, channel: Channel, profile: Profile, now: number): Statement<Customer[]> {
-  return bound(
+/**
+ * The insert of a customer setting `fields`, built once per isolate for each set of
+ * fields, its values placeholders. A null field is left out like an absent one: the row
+ * stores NULL for both (no profile column has a default).
+ */
+const customerInsert = preparedPer(
+  (fields: readonly ProfileField[]) => fields.join(),
+  (db, fields) =>
     db
       .insert(customers)
-      .values({ ...profile, tenantId, channel, createdAt: now, updatedAt: now })
+      .values({
+        ...Object.fromEntries(fields.map((key) => [key, sql.placeholder(key)])),
+        tenantId: sql.placeholder("tenantId"),
+        channel: sql.placeholder("channel"),
+        createdAt: sql.placeholder("now"),
+        updatedAt: sql.placeholder("now"),
+      })
       .returning()
       .prepare(),
-  );
+);
+
+/** The insert of an active customer, returning its row; identifiers that follow in the batch name it as `lastCustomerId`. */
+export function insertCustomerStatement(db: Db, tenantId: number, channel: Channel, profile: Profile, now: number): Statement<Customer[]> {
+  const fields = givenFields(profile).filter((key) => profile[key] !== null);
+  return bound(customerInsert(db, fields), { ...profile, tenantId, channel, now });
 }
 
 /**
@@ -187,7 +181,7 @@ export async function createCustomer(
   try {
     const [[customer]] = await runBatch(db, [
       insertCustomerStatement(db, tenantId, input.channel, input.profile, now),
-      ...(input.identifiers.length > 0 ? [rows<never>(linkIdentifiers(tenantId, lastCustomerId, input.identifiers, now))] : []),
+      ...(input.identifiers.length > 0 ? [linkIdentifiersStatement(tenantId, lastCustomerId, input.identifiers, now)] : []),
       customerCreated(tenantId, lastCustomerId, now),
     ]);
     return { ...customer!, identity: identityOf(input.identifiers) };
@@ -249,12 +243,12 @@ export async function updateCustomer(db: Db, tenantId: number, id: number, profi
       ...keys.flatMap((change) => keyChangeStatements(tenantId, customer, change, now).map((s) => rows<never>(s))),
       customerUpdated(
         tenantId,
-        customer,
+        { live: id },
         profile,
         keys.map((k) => k.kind),
         now,
       ),
-      rows<never>(sql`UPDATE ${customers} SET ${updateSet({ ...profile, updatedAt: now })} WHERE ${customers.id} = ${customer}`),
+      profileUpdateStatement(tenantId, { live: id }, profile, now),
       recordStatement(db, tenantId, id),
     ]);
     const [record] = results[results.length - 1] as CustomerRecord[];
@@ -263,6 +257,22 @@ export async function updateCustomer(db: Db, tenantId: number, id: number, profi
   } catch (err) {
     throw asConflict(err, keys);
   }
+}
+
+const profileUpdate = reusable(
+  ({ customer, fields }: { customer: ReturnType<typeof customerTemplate>; fields: readonly ProfileField[] }) =>
+    customer.key === null ? null : `${customer.key}|${fields.join()}`,
+  ({ customer, fields }) => {
+    const columnsOf = getTableColumns(customers);
+    const set = [...fields.map((key) => sql`${col(columnsOf[key])} = ${sql.placeholder(key)}`), sql`${col(customers.updatedAt)} = ${sql.placeholder("now")}`];
+    return sql`UPDATE ${customers} SET ${sql.join(set, sql`, `)} WHERE ${customers.id} = ${customer.sql}`;
+  },
+);
+
+/** The update of the profile fields `profile` sets (undefined ones are left alone) and of `updated_at`, its SQL rendered once per set of fields. */
+function profileUpdateStatement(tenantId: number, customer: CustomerRef, profile: Profile, now: number): Statement<never[]> {
+  const ref = customerTemplate(customer);
+  return rendered(profileUpdate({ customer: ref, fields: givenFields(profile) }, { ...ref.values, ...storedValues(profile), tenantId, now }));
 }
 
 /** `SET col = value, …` of the defined entries of `values` (customers' column names). */

@@ -1,5 +1,7 @@
 import { and, type Column, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { rendered, reusable, type Statement } from "../../db/batch";
 import { customers, type IdentifierKind, identifiers } from "../../db/schema";
+import { type CustomerRef, customerTemplate } from "./refs";
 
 export { type IdentifierKind, type IdentifierStatus, identifierKinds, identifierStatuses } from "../../db/schema";
 
@@ -94,6 +96,35 @@ export const insertedColumns = columns(
   identifiers.statusChangedAt,
 );
 
+/** An identifier as `linkSql` writes it: its values (or the placeholders naming them) and whether it claims its value exclusively. */
+interface LinkedValue {
+  kind: IdentifierKind;
+  value: string | SQLWrapper;
+  qualifier: string | null | SQLWrapper;
+  exclusive: boolean;
+}
+
+/** The INSERT of `linkIdentifiers`, its values given or as placeholders (`linkIdentifiersStatement`). */
+function linkSql(tenantId: number | SQLWrapper, customer: number | SQL, list: readonly LinkedValue[], now: number | SQLWrapper, where?: SQL): SQL {
+  const owner = sql.identifier("owner");
+  const keys = sql.identifier("keys");
+  const field = (name: string) => sql`${keys}.${sql.identifier(name)}`;
+  const exclusive = (identifier: LinkedValue) =>
+    identifier.exclusive ? sql`1` : sql`CASE WHEN ${holderOf(tenantId, identifier.kind, identifier.value)} IS NULL THEN 1 END`;
+  const values = sql.join(
+    list.map(
+      (identifier) =>
+        sql`SELECT ${identifier.kind} AS ${sql.identifier("kind")}, ${identifier.value} AS ${sql.identifier("value")},
+          ${identifier.qualifier} AS ${sql.identifier("qualifier")}, ${exclusive(identifier)} AS ${sql.identifier("exclusive")}`,
+    ),
+    sql` UNION ALL `,
+  );
+  return sql`INSERT INTO ${identifiers} (${insertedColumns})
+    SELECT ${tenantId}, ${owner}.${sql.identifier("id")}, ${field("kind")}, ${field("value")}, ${field("qualifier")}, 'active', ${field("exclusive")}, ${now}, ${now}
+    FROM (SELECT ${customer} AS ${sql.identifier("id")}) AS ${owner}, (${values}) AS ${keys}
+    WHERE ${and(sql`${owner}.${sql.identifier("id")} IS NOT NULL`, where)}`;
+}
+
 /**
  * The statement that gives `customer` (an id, or SQL naming it within the batch; nothing
  * is written when it is NULL) active identifiers, in one INSERT (the customer is named
@@ -103,23 +134,31 @@ export const insertedColumns = columns(
  * it has none.
  */
 export function linkIdentifiers(tenantId: number, customer: number | SQL, list: readonly NewIdentifier[], now: number, options: { where?: SQL } = {}): SQL {
-  const owner = sql.identifier("owner");
-  const keys = sql.identifier("keys");
-  const field = (name: string) => sql`${keys}.${sql.identifier(name)}`;
-  const exclusive = (identifier: NewIdentifier) =>
-    claimsExclusively(identifier) ? sql`1` : sql`CASE WHEN ${holderOf(tenantId, identifier.kind, identifier.value)} IS NULL THEN 1 END`;
-  const values = sql.join(
-    list.map(
-      (identifier) =>
-        sql`SELECT ${identifier.kind} AS ${sql.identifier("kind")}, ${identifier.value} AS ${sql.identifier("value")},
-          ${identifier.qualifier ?? null} AS ${sql.identifier("qualifier")}, ${exclusive(identifier)} AS ${sql.identifier("exclusive")}`,
+  const linked = list.map((identifier) => ({ ...identifier, qualifier: identifier.qualifier ?? null, exclusive: claimsExclusively(identifier) }));
+  return linkSql(tenantId, customer, linked, now, options.where);
+}
+
+const link = reusable(
+  ({ customer, list }: { customer: ReturnType<typeof customerTemplate>; list: readonly NewIdentifier[] }) =>
+    customer.key === null ? null : `${customer.key}|${list.map((k) => `${k.kind}:${claimsExclusively(k)}`).join()}`,
+  ({ customer, list }) =>
+    linkSql(
+      sql.placeholder("tenantId"),
+      customer.sql,
+      list.map((k, n) => ({ kind: k.kind, value: sql.placeholder(`value${n}`), qualifier: sql.placeholder(`qualifier${n}`), exclusive: claimsExclusively(k) })),
+      sql.placeholder("now"),
     ),
-    sql` UNION ALL `,
-  );
-  return sql`INSERT INTO ${identifiers} (${insertedColumns})
-    SELECT ${tenantId}, ${owner}.${sql.identifier("id")}, ${field("kind")}, ${field("value")}, ${field("qualifier")}, 'active', ${field("exclusive")}, ${now}, ${now}
-    FROM (SELECT ${customer} AS ${sql.identifier("id")}) AS ${owner}, (${values}) AS ${keys}
-    WHERE ${and(sql`${owner}.${sql.identifier("id")} IS NOT NULL`, options.where)}`;
+);
+
+/** `linkIdentifiers` as a batch statement, its SQL rendered once per kinds linked (db/batch.ts `reusable`). */
+export function linkIdentifiersStatement(tenantId: number, customer: CustomerRef, list: readonly NewIdentifier[], now: number): Statement<never[]> {
+  const ref = customerTemplate(customer);
+  const values: Record<string, unknown> = { ...ref.values, tenantId, now };
+  list.forEach((k, n) => {
+    values[`value${n}`] = k.value;
+    values[`qualifier${n}`] = k.qualifier ?? null;
+  });
+  return rendered(link({ customer: ref, list }, values));
 }
 
 /** `linkIdentifiers` of one identifier. */

@@ -18,6 +18,22 @@ export const profileColumns = (Object.keys(getTableColumns(customers)) as (keyof
   (key): key is keyof Profile & keyof typeof customers.$inferSelect => !(registryColumns as readonly string[]).includes(key),
 );
 
+export type ProfileField = (typeof profileColumns)[number];
+
+/** The profile fields `profile` sets (its defined ones: undefined leaves a field alone), in the table's column order. */
+export function givenFields(profile: Profile): ProfileField[] {
+  return profileColumns.filter((key) => profile[key] !== undefined);
+}
+
+/**
+ * The values `profile` sets as its columns store them (booleans as 1 and 0), by field: the
+ * values of a reusable statement (db/batch.ts) whose placeholders are named after the fields.
+ */
+export function storedValues(profile: Profile): Record<string, unknown> {
+  const columns = getTableColumns(customers);
+  return Object.fromEntries(givenFields(profile).map((key) => [key, profile[key] === null ? null : columns[key].mapToDriverValue(profile[key])]));
+}
+
 /** The keys a customer record carries (cards and tags have their own reads). */
 export const profileKinds = ["document", "vlt_code", "client_code", "parking_ref", "loyalty_id"] as const satisfies readonly IdentifierKind[];
 export type ProfileKind = (typeof profileKinds)[number];
