@@ -21,8 +21,16 @@
 // processes used more than --max-other-cpu cores is run again (up to --retries times);
 // `noisy` counts the windows kept although still noisy, and medians then carry that noise.
 //
+// `--profile` runs, instead of the rounds, one window of each selected route and one of its
+// floor under workerd's CPU profiler, and prints the Worker's CPU time per request on each
+// side, split by where it is spent (ficha's folders, each package, the runtime), and the
+// route's heaviest functions: what the route spends beyond its floor, and on what.
+//
 //   npm run bench -- --seconds 3 --rounds 5 --concurrency 32 --only tag --no-floors --json out.json
+//   npm run bench -- --profile --only history
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { createServer } from "node:net";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
@@ -38,6 +46,7 @@ const { values: opts } = parseArgs({
     "max-other-cpu": { type: "string", default: "0.25" },
     retries: { type: "string", default: "2" },
     json: { type: "string" },
+    profile: { type: "boolean", default: false },
   },
 });
 const seconds = Number(opts.seconds);
@@ -48,7 +57,11 @@ const maxOtherCpu = Number(opts["max-other-cpu"]);
 const retries = Number(opts.retries);
 // Every Bearer call still makes its rate-limiter call (its cost is what the DO column
 // shows), under a per-credential limit no round reaches.
-const { mf, base, db } = await startLocalWorker({ PARTNER_RATE_LIMIT: "1000000000" }, floorsOn ? { entry: "bench/floor-worker.ts" } : {});
+const inspectorPort = opts.profile ? await freePort() : undefined;
+const { mf, base, db, root, main } = await startLocalWorker(
+  { PARTNER_RATE_LIMIT: "1000000000" },
+  { ...(floorsOn ? { entry: "bench/floor-worker.ts" } : {}), inspectorPort },
+);
 
 const ctx = await benchContext();
 const scenarios = [{ name: "GET /health (bare route)", request: () => ({ method: "GET", path: "/health" }) }];
@@ -129,6 +142,13 @@ async function measured(request, s) {
   }
 }
 
+if (opts.profile) {
+  await profileScenarios();
+  await pool.close();
+  await mf.dispose();
+  process.exit(0);
+}
+
 for (let round = 0; round < rounds; round++) {
   for (const scenario of selected) {
     const s = stats.get(scenario.name);
@@ -190,6 +210,103 @@ for (const scenario of selected) {
   if (failed.length > 0) console.log(`floor of "${scenario.name}" answered ${failed.join(", ")}: its I/O is not the route's; see the Worker's log above.`);
 }
 if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ rounds, seconds, concurrency, rows }, null, 2)}\n`);
+
+/** `--profile`: each selected route and its floor, one window each under the CPU profiler. */
+async function profileScenarios() {
+  const profiler = await openProfiler(inspectorPort);
+  const origins = originsOf(`${root}/${main}`);
+  const us = (x) => `${Math.round(x)} µs`;
+  for (const scenario of selected.slice(1)) {
+    const sides = {};
+    for (const side of scenario.floor && floorsOn ? ["real", "floor"] : ["real"]) {
+      await profiler.start();
+      const w = await window(side === "real" ? scenario.request : scenario.floor);
+      sides[side] = cpuPerRequest(await profiler.stop(), origins, w.done);
+    }
+    const { real, floor } = sides;
+    console.log(`\n${scenario.name}: ${us(real.total)} of Worker CPU per request${floor ? `; its floor ${us(floor.total)}` : ""}`);
+    const byOrigin = [...real.byOrigin].map(([origin, t]) => [origin, t, t - (floor?.byOrigin.get(origin) ?? 0)]).sort((a, b) => b[2] - a[2]);
+    console.log(`  by origin (per request, route${floor ? " / beyond its floor" : ""}):`);
+    for (const [origin, t, beyond] of byOrigin.slice(0, 12))
+      console.log(`    ${origin.padEnd(34)} ${us(t).padStart(8)}${floor ? ` / ${us(beyond).padStart(8)}` : ""}`);
+    console.log("  heaviest functions of the route (self time per request):");
+    for (const [fn, t] of [...real.byFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${us(t).padStart(8)}  ${fn}`);
+  }
+  profiler.close();
+}
+
+/** Self time per request in a CPU profile, in total, by origin and by function (idle time excluded). */
+function cpuPerRequest(profile, originOf, requests) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const result = { total: 0, byOrigin: new Map(), byFunction: new Map() };
+  profile.samples.forEach((id, k) => {
+    const frame = nodes.get(id);
+    if (frame.functionName === "(idle)") return;
+    const t = (profile.timeDeltas[k + 1] ?? 0) / requests;
+    const { origin, place } = originOf(frame);
+    const fn = `${frame.functionName || "(anonymous)"} ${place}`;
+    result.total += t;
+    result.byOrigin.set(origin, (result.byOrigin.get(origin) ?? 0) + t);
+    result.byFunction.set(fn, (result.byFunction.get(fn) ?? 0) + t);
+  });
+  return result;
+}
+
+/**
+ * Where a profiled frame's code comes from, by the bundle's source map: its `origin` (a
+ * package, a folder of src/core or src/surfaces, another file of src or bench, or the
+ * runtime: "(garbage collector)", builtins) and its `place` (source file and line).
+ */
+function originsOf(bundle) {
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")));
+  return (frame) => {
+    if (!frame.url.endsWith(main)) {
+      const origin = frame.url ? frame.url.replace(/^.*\//, "") : frame.functionName;
+      return { origin, place: `(${origin})` };
+    }
+    const entry = map.findEntry(frame.lineNumber, frame.columnNumber);
+    // drizzle-orm's published source maps point one folder too high: node_modules/src/….
+    const source = (entry?.originalSource ?? "").replace(/^(\.\.\/)+/, "").replace(/^node_modules\/src\//, "node_modules/drizzle-orm/src/");
+    const place = source ? `${source.replace(/^node_modules\//, "")}:${(entry?.originalLine ?? 0) + 1}` : "(bundle)";
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
+    const folder = /^src\/(core|surfaces)\/([^/]+)\//.exec(source);
+    return { origin: pkg ? pkg[1] : folder ? `src/${folder[1]}/${folder[2]}` : source || "(bundle)", place };
+  };
+}
+
+/** The Worker's DevTools inspector, as a CPU profiler sampling every 100 µs. */
+async function openProfiler(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const ws = new WebSocket(targets.find((t) => t.id === "core:user:ficha").webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  const pending = new Map();
+  ws.onmessage = (message) => {
+    const reply = JSON.parse(message.data);
+    pending.get(reply.id)?.(reply.result);
+    pending.delete(reply.id);
+  };
+  let id = 0;
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: 100 });
+  return { start: () => send("Profiler.start"), stop: async () => (await send("Profiler.stop")).profile, close: () => ws.close() };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * CPU time on this machine (from /proc/stat) and of the bench's own processes (this one

@@ -5,5 +5,5 @@ export declare const ADMIN_TOKEN: string;
 export declare function bundleWorker(options?: { entry?: string; outdir?: string }): { outdir: string; main: string };
 export declare function startLocalWorker(
   vars?: Record<string, string>,
-  options?: { logs?: boolean; entry?: string },
-): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>> }>;
+  options?: { logs?: boolean; entry?: string; inspectorPort?: number },
+): Promise<{ mf: Miniflare; base: string; db: Awaited<ReturnType<Miniflare["getD1Database"]>>; root: string; main: string }>;

@@ -26,9 +26,10 @@ export function bundleWorker({ entry, outdir = entry ? `.wrangler/local-build-${
 /**
  * `vars` override wrangler.toml's (e.g. a partner rate limit no load run reaches); `logs:
  * false` drops the Worker's console output; `entry` serves another entry module than
- * wrangler.toml's `main` (see `bundleWorker`) with the same configuration.
+ * wrangler.toml's `main` (see `bundleWorker`) with the same configuration; `inspectorPort`
+ * opens workerd's DevTools inspector there (the bench's `--profile`).
  */
-export async function startLocalWorker(vars = {}, { logs = true, entry } = {}) {
+export async function startLocalWorker(vars = {}, { logs = true, entry, inspectorPort } = {}) {
   const { outdir: root, main } = bundleWorker({ entry });
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   // Miniflare 5 takes `{ workers: [{ config, dev }] }`; wrangler still hands out v4-shaped
@@ -49,6 +50,7 @@ export async function startLocalWorker(vars = {}, { logs = true, entry } = {}) {
       bindings: { ...workerOptions.bindings, ADMIN_TOKEN, JWT_SECRET: "local-jwt-secret-long-enough", LOG_REQUESTS: "off", SERVER_TIMING: "on", ...vars },
       host: "127.0.0.1",
       port: 0,
+      ...(inspectorPort ? { inspectorPort } : {}),
       ...(logs ? {} : { handleStructuredLogs: () => {} }),
     }),
   );
@@ -63,5 +65,6 @@ export async function startLocalWorker(vars = {}, { logs = true, entry } = {}) {
       .filter(Boolean);
     for (const statement of statements) await db.prepare(statement).run();
   }
-  return { mf, base, db };
+  // `root` and `main`: the bundle served (its folder and entry module), for source maps.
+  return { mf, base, db, root, main };
 }
