@@ -77,17 +77,30 @@ async function partnerRead(c: C, reads: D1PreparedStatement[]): Promise<Row[][]>
   return results.slice(1).map((r) => r.results);
 }
 
-/** A partner route whose first trip writes: the liveness read alone before it, the limiter's call alongside (src/db/io.ts). */
-async function partnerGate(c: C): Promise<void> {
+/**
+ * A partner route whose first trip writes: the liveness read alone before it, the
+ * limiter's call alongside (src/db/io.ts). Returns the request's JSON body (null without
+ * one) and tenant.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a floor takes the body as sent, unvalidated.
+async function partnerWrite(c: C): Promise<{ body: any; tenant: number }> {
+  const body = c.req.raw.body ? await c.req.json() : null;
   const { tenant, credential } = ids(c);
   await Promise.all([
     single(c, q(c, "SELECT rate_limit FROM credentials WHERE id = ?1 AND tenant_id = ?2 AND kind = 'partner' AND revoked_at IS NULL", credential, tenant)),
     partnerLimit(c, credential),
   ]);
+  return { body, tenant };
 }
 
 /** What a write that appended events does after answering: tells the webhook queue (src/http/outbox.ts). */
 const announce = (c: C, tenant: number) => c.executionCtx.waitUntil(c.env.WEBHOOKS.sendBatch([{ body: { kind: "dispatch", tenantId: tenant } }]));
+
+/** A write floor's answer: `row`, the webhook queue told of the tenant's new events. */
+function written(c: C, tenant: number, row: unknown, status: 200 | 201 = 201) {
+  announce(c, tenant);
+  return c.json(row, status);
+}
 
 // ---------------------------------------------------------------------------------------
 // SQL the statements share (the same expressions the registry and the outbox use)
@@ -197,9 +210,7 @@ floors.get("/clientes/:id", async (c) => {
 });
 
 floors.post("/clientes", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
-  await partnerGate(c);
+  const { body, tenant } = await partnerWrite(c);
   const now = Date.now();
   const [created] = await trip(c, [
     q(
@@ -223,15 +234,12 @@ floors.post("/clientes", async (c) => {
     ),
     q(c, customerCreated, tenant, now),
   ]);
-  announce(c, tenant);
-  return c.json(created!.results[0], 201);
+  return written(c, tenant, created!.results[0]);
 });
 
 floors.put("/clientes/:id", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
+  const { body, tenant } = await partnerWrite(c);
   const id = Number(c.req.param("id"));
-  await partnerGate(c);
   const now = Date.now();
   const changed = `CASE WHEN customers.email IS NOT ?3 THEN ',"email"' ELSE '' END || CASE WHEN customers.phone IS NOT ?4 THEN ',"phone"' ELSE '' END`;
   const results = await trip(c, [
@@ -258,8 +266,7 @@ floors.put("/clientes/:id", async (c) => {
     ),
     q(c, `SELECT ${RECORD} FROM customers WHERE ${liveCustomer("?1", "?2")}`, id, tenant),
   ]);
-  announce(c, tenant);
-  return c.json(results[2]!.results[0]);
+  return written(c, tenant, results[2]!.results[0], 200);
 });
 
 // ficha's event feed
@@ -354,8 +361,7 @@ floors.post("/register", async (c) => {
   ]);
   const customerId = Number(created!.results[0]!.id);
   c.executionCtx.waitUntil(call(c, () => card.release(grant.token, { customerId })));
-  announce(c, tenant);
-  return c.json({ customerId }, 201);
+  return written(c, tenant, { customerId });
 });
 
 // The lobby: the kiosk's secret (its SHA-256, sent by the bench: hashing is logic) and the
@@ -581,8 +587,7 @@ floors.post("/transaction", async (c) => {
       [`SELECT customer_id FROM ledger_transactions WHERE id = ${last}`, []],
     ),
   ]);
-  announce(c, tenant);
-  return c.json(results[8]!.results[0]);
+  return written(c, tenant, results[8]!.results[0], 200);
 });
 
 floors.get("/report/:kind", async (c) => {
@@ -649,9 +654,7 @@ const tagAdded = (customer: string) => `${insertEvent("?1")} row_number() OVER (
     AND identifiers.status = 'active' AND identifiers.created_at = ?2`;
 
 floors.post("/tag/add", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
-  await partnerGate(c);
+  const { body, tenant } = await partnerWrite(c);
   const tag = body.tags[0];
   const tagLock = lock(c, `${tenant}:tag:${tag.code}`);
   const grant = await call(c, () => tagLock.acquire());
@@ -660,8 +663,7 @@ floors.post("/tag/add", async (c) => {
   const customerId = owner![0]!.id;
   await trip(c, [q(c, insertTag("?5"), tag.code, tag.plate, now, tenant, customerId), q(c, tagAdded("?4"), tenant, now, tag.code, customerId)]);
   await call(c, () => tagLock.release(grant!.token!));
-  announce(c, tenant);
-  return c.json({ customer: customerId }, 201);
+  return written(c, tenant, { customer: customerId });
 });
 
 /** The reads of `tag/add`: the customer, the tag's holder, and whether the customer already has an active tag. */
@@ -685,9 +687,7 @@ async function partnerTagReads(c: C, tenant: number, refId: string, code: string
 }
 
 floors.post("/customer/add", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
-  await partnerGate(c);
+  const { body, tenant } = await partnerWrite(c);
   const tag = body.tags[0];
   const tagLock = lock(c, `${tenant}:tag:${tag.code}`);
   const grant = await call(c, () => tagLock.acquire());
@@ -711,8 +711,7 @@ floors.post("/customer/add", async (c) => {
     q(c, tagAdded(LAST_CUSTOMER), tenant, now, tag.code),
   ]);
   await call(c, () => tagLock.release(grant!.token!));
-  announce(c, tenant);
-  return c.json({ customer: created!.results[0]!.id }, 201);
+  return written(c, tenant, { customer: created!.results[0]!.id });
 });
 
 // Sales (seed 004)
@@ -740,9 +739,7 @@ floors.get("/sales/clientes/:documento", async (c) => {
 });
 
 floors.post("/sales/clientes", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
-  await partnerGate(c);
+  const { body, tenant } = await partnerWrite(c);
   await single(
     c,
     q(
@@ -771,14 +768,11 @@ floors.post("/sales/clientes", async (c) => {
     q(c, linkKeys("SELECT 'document' AS kind, ?3 AS value, 'CC' AS qualifier, 1 AS exclusive"), tenant, now, body.documento),
     q(c, customerCreated, tenant, now),
   ]);
-  announce(c, tenant);
-  return c.json(created!.results[0], 201);
+  return written(c, tenant, created!.results[0]);
 });
 
 floors.post("/sales/ventas", async (c) => {
-  const body = await c.req.json();
-  const { tenant } = ids(c);
-  await partnerGate(c);
+  const { body, tenant } = await partnerWrite(c);
   const now = Date.now();
   const [sale] = await trip(c, [
     q(
@@ -803,14 +797,12 @@ floors.post("/sales/ventas", async (c) => {
       body.documento,
     ),
   ]);
-  announce(c, tenant);
-  return c.json(sale!.results[0], 201);
+  return written(c, tenant, sale!.results[0]);
 });
 
 floors.delete("/sales/clientes/:documento", async (c) => {
-  const { tenant } = ids(c);
+  const { tenant } = await partnerWrite(c);
   const documento = c.req.param("documento");
-  await partnerGate(c);
   const now = Date.now();
   const target = holder("?2", "'document'", "?3");
   const noSales = "NOT EXISTS (SELECT 1 FROM sales WHERE sales.tenant_id = ?2 AND sales.customer_id = customers.id)";
