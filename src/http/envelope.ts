@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import type { DomainError, DomainErrorCode, FieldErrors } from "../core/errors";
+import { DomainError, type DomainErrorCode, type FieldErrors } from "../core/errors";
 import type { AppEnv } from "./app-env";
 import { defaultStatus, type InternalError, RequestError } from "./errors";
 
@@ -81,5 +81,24 @@ export function explain(err: DomainError, words: Words): Explained {
     message: wording.message ?? err.message,
     fields: wording.fields ?? {},
     details: {},
+  };
+}
+
+/**
+ * The error envelope of ficha's own APIs, which no seed defines (the operator API, /v1):
+ * `{code, message, errors?}`, `code` being the domain error's code (`invalid`,
+ * `not_found`, `unauthenticated` …) and `errors` the messages per field. `adjust` lets
+ * one API render a kind of error its own way.
+ */
+export function codedEnvelope(words: Words, adjust: (e: Explained) => Explained = (e) => e): Envelope {
+  return {
+    error(c, err) {
+      if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
+      const e = adjust(explain(err, words));
+      const body: Record<string, unknown> = { code: e.code, message: e.message };
+      if (Object.keys(e.fields).length > 0) body.errors = e.fields;
+      return c.json(body, e.status as 400);
+    },
+    fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
   };
 }

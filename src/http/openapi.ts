@@ -1,4 +1,4 @@
-import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 
@@ -48,6 +48,17 @@ export function errorResponses<Status extends number>(
       return [status, { description, content: { "application/json": { schema, example: exampleFor(Number(status)) } } }];
     }),
   );
+}
+
+/** The error body of `codedEnvelope` (http/envelope.ts), as the OpenAPI component `name`. */
+export function codedErrorSchema(name: string, fieldsExample: Record<string, string[]>) {
+  return z
+    .object({
+      code: z.string().openapi({ example: "invalid" }),
+      message: z.string().openapi({ example: "Invalid input" }),
+      errors: z.record(z.string(), z.array(z.string())).optional().openapi({ example: fieldsExample }),
+    })
+    .openapi(name);
 }
 
 /**

@@ -45,9 +45,6 @@ interface EntryRow extends Omit<LedgerEntry, "store"> {
   storeName: string | null;
 }
 
-/** Most entries a page holds. */
-export const ENTRY_PAGE_MAX = 100;
-
 const t = ledgerTransactions;
 const reversal = alias(ledgerTransactions, "reversal");
 const s = ledgerStores;

@@ -77,12 +77,6 @@ export async function updateTenant(db: Db, id: number, change: TenantChange, by:
   return tenant;
 }
 
-export async function getTenant(db: Db, id: number): Promise<Tenant> {
-  const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
-  if (!tenant) throw new NotFound("tenant");
-  return tenant;
-}
-
 /** A tenant as operators list it: its counters and whether public kiosk registrations land in it. */
 export interface TenantSummary {
   id: number;

@@ -1,5 +1,5 @@
-import { Busy, DomainError, NotFound, RuleViolation } from "../../core/errors";
-import { type Envelope, explain, groupByField, isMissing, type Wording } from "../../http/envelope";
+import { Busy, type DomainError, NotFound, RuleViolation } from "../../core/errors";
+import { codedEnvelope, type Envelope, type Wording } from "../../http/envelope";
 import { errorResponses } from "../../http/openapi";
 import { AdminError } from "./schemas";
 
@@ -24,21 +24,12 @@ function words(err: DomainError): Wording | undefined {
 }
 
 /**
- * The operator API's own envelope (no seed): `{code, message, errors?}` where `code` is
- * the domain error code (`invalid`, `not_found`, `unauthenticated` …).
+ * The operator API's envelope: ficha's own `{code, message, errors?}` (codedEnvelope),
+ * where a body that is not JSON is a bad body like any other: 422 with a field error.
  */
-export const adminEnvelope: Envelope = {
-  error(c, err) {
-    if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
-    const e = explain(err, words);
-    // A body that is not JSON is a bad body like any other: 422 with a field error.
-    if (e.code === "malformed_body") return c.json({ code: "invalid", message: "Invalid input", errors: { body: ["Must be a JSON object."] } }, 422);
-    const body: Record<string, unknown> = { code: e.code, message: e.message };
-    if (Object.keys(e.fields).length > 0) body.errors = e.fields;
-    return c.json(body, e.status as 400);
-  },
-  fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
-};
+export const adminEnvelope: Envelope = codedEnvelope(words, (e) =>
+  e.code === "malformed_body" ? { ...e, code: "invalid", status: 422, message: "Invalid input", fields: { body: ["Must be a JSON object."] } } : e,
+);
 
 /** The operator API's error responses, for route definitions. */
 export const adminErrors = (descriptions: Partial<Record<401 | 403 | 404 | 413 | 422 | 503, string>>) =>

@@ -6,6 +6,7 @@ import { identifierKinds, identifierStatuses } from "../../core/registry/identif
 import { decodeSearchCursor } from "../../core/registry/search";
 import { saleKinds } from "../../core/sales";
 import { credentialKinds, DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from "../../core/tenants/credentials";
+import { codedErrorSchema } from "../../http/openapi";
 import { Event } from "../v1/schemas";
 
 /** Digits (at most `max`), read as a number: ids and counts in paths and query strings. */
@@ -57,16 +58,7 @@ export const IssuedCredential = z
 
 export const VltDestinationBody = z.object({ tenantId: z.number().int().positive().openapi({ example: 1 }) }).openapi("VltDestination");
 
-export const AdminError = z
-  .object({
-    code: z.string().openapi({ example: "invalid" }),
-    message: z.string().openapi({ example: "Invalid input" }),
-    errors: z
-      .record(z.string(), z.array(z.string()))
-      .optional()
-      .openapi({ example: { name: ["Required."] } }),
-  })
-  .openapi("AdminError");
+export const AdminError = codedErrorSchema("AdminError", { name: ["Required."] });
 
 export const MergeParams = z.object({ tenantId: numericParam("tenantId"), survivorId: numericParam("survivorId", "The customer that stays.") });
 

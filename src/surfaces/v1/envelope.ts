@@ -1,5 +1,5 @@
-import { DomainError, NotConfigured, NotFound, RuleViolation, UnsafeUrl } from "../../core/errors";
-import { type Envelope, explain, groupByField, isMissing, type Wording } from "../../http/envelope";
+import { type DomainError, NotConfigured, NotFound, RuleViolation, UnsafeUrl } from "../../core/errors";
+import { codedEnvelope, type Envelope, type Wording } from "../../http/envelope";
 import { errorResponses } from "../../http/openapi";
 import { V1Error } from "./schemas";
 
@@ -22,21 +22,11 @@ function words(err: DomainError): Wording | undefined {
 }
 
 /**
- * The ficha-native API's plain JSON envelope (no seed): successes are bare objects and
- * `{data, next_cursor}` pages; errors are `{code, message, errors?}`, `code` being the
- * domain error code (`invalid`, `not_found`, `unauthenticated` …) and `errors` the
- * messages per field. A body that is not JSON is a 400 `malformed_body`.
+ * The ficha-native API's plain JSON envelope: successes are bare objects and
+ * `{data, next_cursor}` pages; errors are ficha's own `{code, message, errors?}`
+ * (codedEnvelope). A body that is not JSON is a 400 `malformed_body`.
  */
-export const v1Envelope: Envelope = {
-  error(c, err) {
-    if (!(err instanceof DomainError)) return c.json({ code: "internal", message: "Internal Server Error" }, 500);
-    const e = explain(err, words);
-    const body: Record<string, unknown> = { code: e.code, message: e.message };
-    if (Object.keys(e.fields).length > 0) body.errors = e.fields;
-    return c.json(body, e.status as 400);
-  },
-  fieldErrors: (issues, input) => groupByField(issues, (issue) => (isMissing(issue, input) ? "Required." : issue.message)),
-};
+export const v1Envelope: Envelope = codedEnvelope(words);
 
 /** The ficha API's error responses, for route definitions. */
 export const v1Errors = (descriptions: Partial<Record<400 | 401 | 404 | 413 | 415 | 422 | 503, string>>) =>

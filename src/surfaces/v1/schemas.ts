@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { eventTypes } from "../../core/events/outbox";
 import { MAX_ENDPOINTS_PER_TENANT } from "../../core/webhooks/endpoints";
+import { codedErrorSchema } from "../../http/openapi";
 
 /** Most events one feed page returns. */
 export const MAX_EVENTS_PER_PAGE = 500;
@@ -156,15 +157,6 @@ export const AttemptsPage = z
   })
   .openapi("WebhookAttemptsPage");
 
-export const V1Error = z
-  .object({
-    code: z.string().openapi({ example: "invalid" }),
-    message: z.string().openapi({ example: "Invalid input" }),
-    errors: z
-      .record(z.string(), z.array(z.string()))
-      .optional()
-      .openapi({ example: { url: ["Must be https:// to a public host."] } }),
-  })
-  .openapi("V1Error");
+export const V1Error = codedErrorSchema("V1Error", { url: ["Must be https:// to a public host."] });
 
 export { MAX_ENDPOINTS_PER_TENANT };
