@@ -62,6 +62,10 @@ describe("POST /api/lobby/authenticate", () => {
     const body = newRegistration();
     expect((await register(body)).status).toBe(201);
     expect((await authenticate(tenant.kiosk.clientSecret, { cardIdentifier: body.tarjeta })).status).toBe(200);
+    // A secret the replica does not know is refused there: a guess costs one read.
+    const guess = await authenticate("not-a-kiosk-secret", { cardIdentifier: body.tarjeta });
+    expect(guess.status).toBe(401);
+    expect(cost(guess.headers).d1RoundTrips).toBe(1);
   });
 
   it("serves a request that sends a bookmark back at least as fresh as it (the bookmark's session, not a replica's)", async () => {

@@ -60,11 +60,12 @@ function toRegistration(body: z.infer<typeof RegisterBody>): CardRegistration {
 export const lobbyAuthenticate: RouteHandler<typeof lobbyAuthenticateRoute, AppEnv> = async (c) => {
   const { cardIdentifier } = c.req.valid("json");
   const secret = c.req.header("x-client-secret")!;
-  // The nearest replica answers a tap; a miss (a card or credential created a moment ago) is asked of the primary once.
+  // The nearest replica answers a tap; a card it does not know (one registered a moment ago) is asked of the primary once.
+  // An unknown secret is not: a guess must not cost two reads.
   const io = c.get("io");
   io.preferReplica();
   let found = await findCardHolder(c.get("db"), secret, cardIdentifier);
-  if (!found?.holder) {
+  if (found && !found.holder) {
     io.readFromPrimary();
     found = await findCardHolder(c.get("db"), secret, cardIdentifier);
   }
