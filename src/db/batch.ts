@@ -85,13 +85,24 @@ export function bound<R>(query: PreparedQueryLike<R>, values: Record<string, unk
  * written into the SQL itself would be served to every later request of that shape.
  */
 export function reusable<S>(key: (shape: S) => string | null, build: (shape: S) => SQL): (shape: S, values: Record<string, unknown>) => Query {
-  const rendered = perShape<Query>();
+  const list = reusableList(key, (shape: S) => [build(shape)]);
+  return (shape, values) => list(shape, values)[0]!;
+}
+
+/** `reusable` for statements that go together (e.g. a page and what renders it), rendered and filled as one. */
+export function reusableList<S>(key: (shape: S) => string | null, build: (shape: S) => readonly SQL[]): (shape: S, values: Record<string, unknown>) => Query[] {
+  const rendered = perShape<Query[]>();
   return (shape, values) => {
     const name = key(shape);
-    const render = () => dialect.sqlToQuery(build(shape));
-    const query = name === null ? render() : rendered(name, render);
-    return { sql: query.sql, params: fillPlaceholders(query.params, values) };
+    const renderAll = () => build(shape).map(render);
+    const queries = name === null ? renderAll() : rendered(name, renderAll);
+    return queries.map((query) => ({ sql: query.sql, params: fillPlaceholders(query.params, values) }));
   };
+}
+
+/** An `sql` template as SQL text and values. */
+export function render(statement: SQL): Query {
+  return dialect.sqlToQuery(statement);
 }
 
 const fragmentKeys = new WeakMap<SQL, string | null>();
@@ -104,7 +115,7 @@ const fragmentKeys = new WeakMap<SQL, string | null>();
 export function fragmentKey(fragment: SQL): string | null {
   let key = fragmentKeys.get(fragment);
   if (key === undefined) {
-    const query = dialect.sqlToQuery(fragment);
+    const query = render(fragment);
     key = query.params.length === 0 ? query.sql : null;
     fragmentKeys.set(fragment, key);
   }
@@ -113,7 +124,7 @@ export function fragmentKey(fragment: SQL): string | null {
 
 /** Raw SQL returning rows of `Row` (column names as aliased in the SQL). */
 export function rows<Row>(statement: SQL): Statement<Row[]> {
-  return rendered(dialect.sqlToQuery(statement));
+  return rendered(render(statement));
 }
 
 /** A rendered query (e.g. a `reusable` one) returning rows of `Row`. */

@@ -22,7 +22,7 @@ import { decide, holdersStatement } from "../registry/resolution";
 import { entryCounterStatements } from "../reports/counters";
 import { localToInstant } from "../time";
 import { typeByName } from "./catalogue";
-import { readTransactionViews, type TransactionView, transactionViewStatements, tx } from "./queries";
+import { lastTransactionViewStatements, readTransactionViews, type TransactionView, transactionViewStatements, tx } from "./queries";
 import {
   accountIdOf,
   creditStatements,
@@ -311,12 +311,7 @@ export async function postTransaction(
     statements.push(...effects.map((s) => rows(s)), ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now));
     if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.account, lastTransactionAmount, now));
     // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
-    const readBack = transactionViewStatements(tenantId, {
-      where: sql`${tx.id} = ${lastTransactionId}`,
-      orderBy: sql`${tx.id}`,
-      limit: 1,
-      customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.id} = ${lastTransactionId})`,
-    });
+    const readBack = lastTransactionViewStatements(tenantId);
     const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("customer", input.operation));
     const views = readTransactionViews(results.slice(-readBack.length) as Parameters<typeof readTransactionViews>[0], input.customer.externalId);
     return { transactionId: (results[insertAt] as { id: number }[])[0]!.id, view: views[0]! };

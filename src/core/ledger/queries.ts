@@ -1,6 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type Query, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { rows, runBatch, type Statement } from "../../db/batch";
+import { render, rendered, reusableList, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import {
   customers,
@@ -21,6 +21,7 @@ export type { Channel, LedgerUnit } from "../../db/schema";
 import { holderOf, normalise } from "../registry/identifiers";
 import { addDays, formatLocalDateTime, localToInstant } from "../time";
 import { tiersOf } from "./catalogue";
+import { lastTransactionId } from "./statements";
 
 /**
  * Read models of the loyalty ledger: transactions with their customer (totals and
@@ -78,14 +79,23 @@ const t = ledgerTransactions;
 const acc = ledgerAccounts;
 const g = ledgerGroups;
 
+/** A tenant named by its id, or by a placeholder in a statement rendered once (db/batch.ts `reusable`). */
+type TenantRef = number | Placeholder;
+
 /** SQL naming the active customer a partner value names in the tenant (see above), or NULL. */
 export function ledgerCustomerOf(tenantId: number, externalId: string): SQL<number | null> {
-  const holder = sql`coalesce(${holderOf(tenantId, "loyalty_id", normalise("loyalty_id", externalId))}, ${holderOf(tenantId, "document", normalise("document", externalId))})`;
+  return ledgerCustomerBy(tenantId, normalise("loyalty_id", externalId), normalise("document", externalId));
+}
+
+/** `ledgerCustomerOf` by the partner value normalised as a loyalty id and as a document number. */
+function ledgerCustomerBy(tenantId: TenantRef, loyaltyId: string | Placeholder, document: string | Placeholder): SQL<number | null> {
+  const holder = sql`coalesce(${holderOf(tenantId, "loyalty_id", loyaltyId)}, ${holderOf(tenantId, "document", document)})`;
   return sql<number | null>`(SELECT ${customers.id} FROM ${customers} WHERE ${customers.id} = ${holder} AND ${customers.active} = 1)`;
 }
 
-const tenantZone = (tenantId: number) =>
-  rows<{ timezone: string }>(sql`SELECT ${tenants.timezone} AS "timezone" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`);
+const zoneSql = (tenantId: TenantRef) => sql`SELECT ${tenants.timezone} AS "timezone" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`;
+
+const tenantZone = (tenantId: number) => rows<{ timezone: string }>(zoneSql(tenantId));
 
 export interface GroupRow {
   id: number;
@@ -96,9 +106,11 @@ export interface GroupRow {
 }
 
 /** The tenant's tiers (its own, else the defaults), lowest first. */
-export const tenantGroups = (tenantId: number) =>
-  rows<GroupRow>(sql`SELECT ${g.id} AS "id", ${g.rank} AS "rank", ${g.name} AS "name", ${g.description} AS "description", ${g.minEarned} AS "minEarned"
-    FROM ${g} WHERE ${tiersOf(tenantId)} ORDER BY ${g.rank}`);
+export const tenantGroups = (tenantId: number) => rows<GroupRow>(groupsSql(tenantId));
+
+const groupsSql = (tenantId: TenantRef) =>
+  sql`SELECT ${g.id} AS "id", ${g.rank} AS "rank", ${g.name} AS "name", ${g.description} AS "description", ${g.minEarned} AS "minEarned"
+    FROM ${g} WHERE ${tiersOf(tenantId)} ORDER BY ${g.rank}`;
 
 interface CustomerRow {
   id: number;
@@ -110,10 +122,9 @@ interface CustomerRow {
 const firstLoyaltyId = sql`(SELECT ${identifiers.value} FROM ${identifiers}
   WHERE ${identifiers.customerId} = ${customers.id} AND ${identifiers.status} = 'active' AND ${identifiers.kind} = 'loyalty_id' ORDER BY ${identifiers.id} LIMIT 1)`;
 
-const customersWhere = (customerIds: SQL) =>
-  rows<CustomerRow>(
-    sql`SELECT ${customers.id} AS "id", ${firstLoyaltyId} AS "externalId", ${customers.name} AS "name" FROM ${customers} WHERE ${customers.id} IN ${customerIds}`,
-  );
+const customersSql = (customerIds: SQL) =>
+  sql`SELECT ${customers.id} AS "id", ${firstLoyaltyId} AS "externalId", ${customers.name} AS "name" FROM ${customers} WHERE ${customers.id} IN ${customerIds}`;
+const customersWhere = (customerIds: SQL) => rows<CustomerRow>(customersSql(customerIds));
 
 interface AccountRow {
   id: number;
@@ -123,9 +134,10 @@ interface AccountRow {
   earned: number;
 }
 
-const accountsWhere = (customerIds: SQL) =>
-  rows<AccountRow>(sql`SELECT ${acc.id} AS "id", ${acc.customerId} AS "customerId", ${acc.unit} AS "unit", ${acc.balance} AS "balance", ${acc.earned} AS "earned"
-    FROM ${acc} WHERE ${acc.customerId} IN ${customerIds} ORDER BY ${acc.customerId}, ${acc.unit} DESC`);
+const accountsSql = (customerIds: SQL) =>
+  sql`SELECT ${acc.id} AS "id", ${acc.customerId} AS "customerId", ${acc.unit} AS "unit", ${acc.balance} AS "balance", ${acc.earned} AS "earned"
+    FROM ${acc} WHERE ${acc.customerId} IN ${customerIds} ORDER BY ${acc.customerId}, ${acc.unit} DESC`;
+const accountsWhere = (customerIds: SQL) => rows<AccountRow>(accountsSql(customerIds));
 
 /** The tier that lifetime POINTS earned reach. */
 export function groupFor(groups: GroupRow[], earned: number): GroupView | null {
@@ -186,17 +198,49 @@ const s = ledgerStores;
  * with what it wrote; `readTransactionViews` reads their results.
  */
 export function transactionViewStatements(tenantId: number, query: TransactionQuery) {
+  return viewStatements(transactionViewSql(tenantId, query).map(render));
+}
+
+function transactionViewSql(tenantId: TenantRef, query: Omit<TransactionQuery, "knownAs">): SQL[] {
   return [
-    tenantZone(tenantId),
-    rows<TransactionRow>(sql`SELECT ${tx.id} AS "id", ${tx.title} AS "title", ${tx.description} AS "description", ${tx.code} AS "code",
+    zoneSql(tenantId),
+    sql`SELECT ${tx.id} AS "id", ${tx.title} AS "title", ${tx.description} AS "description", ${tx.code} AS "code",
         ${tx.direction} AS "direction", ${tx.unit} AS "unit", ${tx.amount} AS "amount", ${tx.createdAt} AS "createdAt", ${tx.customerId} AS "customerId",
         ${s.id} AS "storeId", ${s.externalId} AS "storeExternalId", ${s.name} AS "storeName"
       FROM ${ledgerTransactions} ${tx} LEFT JOIN ${s} ON ${s.id} = ${tx.storeId}
-      WHERE ${tx.tenantId} = ${tenantId} AND ${query.where} ORDER BY ${query.orderBy} LIMIT ${query.limit}`),
-    customersWhere(query.customerIds),
-    accountsWhere(query.customerIds),
-    tenantGroups(tenantId),
+      WHERE ${tx.tenantId} = ${tenantId} AND ${query.where} ORDER BY ${query.orderBy} LIMIT ${query.limit}`,
+    customersSql(query.customerIds),
+    accountsSql(query.customerIds),
+    groupsSql(tenantId),
+  ];
+}
+
+/** The statements of `transactionViewSql`, rendered, typed by what each returns. */
+function viewStatements([zone, page, involved, accounts, groups]: Query[]) {
+  return [
+    rendered<{ timezone: string }>(zone!),
+    rendered<TransactionRow>(page!),
+    rendered<CustomerRow>(involved!),
+    rendered<AccountRow>(accounts!),
+    rendered<GroupRow>(groups!),
   ] as const satisfies readonly Statement<unknown>[];
+}
+
+/** The view statements of the transaction a write batch inserted last, rendered once per isolate. */
+const lastTransactionViews = reusableList(
+  () => "last transaction",
+  () =>
+    transactionViewSql(sql.placeholder("tenantId"), {
+      where: sql`${tx.id} = ${lastTransactionId}`,
+      orderBy: sql`${tx.id}`,
+      limit: 1,
+      customerIds: sql`(SELECT ${t.customerId} FROM ${t} WHERE ${t.id} = ${lastTransactionId})`,
+    }),
+);
+
+/** `transactionViewStatements` of the transaction the write batch inserted last: a posting's read-back. */
+export function lastTransactionViewStatements(tenantId: number) {
+  return viewStatements(lastTransactionViews(undefined, { tenantId }));
 }
 
 type ViewResults = [{ timezone: string }[], TransactionRow[], CustomerRow[], AccountRow[], GroupRow[]];
@@ -255,24 +299,43 @@ export async function customerByExternalId(db: Db, tenantId: number, externalId:
  * transaction, so a client paging while new transactions arrive sees no row twice.
  */
 export async function customerHistory(db: Db, tenantId: number, externalId: string, page: number, asOf?: number): Promise<TransactionView[]> {
-  // One round trip: the customer's look-up and the page that names it by the same subquery (SQLite evaluates it once).
-  const customer = sql`(${ledgerCustomerOf(tenantId, externalId)})`;
-  const top =
-    asOf === undefined
-      ? sql`(SELECT max(${t.customerSeq}) FROM ${t} WHERE ${t.customerId} = ${customer})`
-      : sql`(SELECT ${t.customerSeq} FROM ${t} WHERE ${t.id} = ${asOf} AND ${t.customerId} = ${customer})`;
-  const [found, ...views] = await runBatch(db, [
-    rows<{ id: number | null }>(sql`SELECT ${customer} AS "id"`),
-    ...transactionViewStatements(tenantId, {
-      where: sql`${tx.customerId} = ${customer} AND ${tx.customerSeq} <= ${top} - ${(page - 1) * HISTORY_PAGE_SIZE}`,
-      orderBy: sql`${tx.customerSeq} DESC`,
-      limit: HISTORY_PAGE_SIZE,
-      customerIds: customer,
-    }),
-  ]);
+  const values = {
+    tenantId,
+    loyaltyId: normalise("loyalty_id", externalId),
+    document: normalise("document", externalId),
+    skipped: (page - 1) * HISTORY_PAGE_SIZE,
+    asOf: asOf ?? null,
+  };
+  const [customer, ...views] = historyPage(asOf !== undefined, values);
+  const [found, ...results] = await runBatch(db, [rendered<{ id: number | null }>(customer!), ...viewStatements(views)]);
   if (found[0]?.id === null || found[0]?.id === undefined) throw new NotFound("customer");
-  return readTransactionViews(views, externalId);
+  return readTransactionViews(results, externalId);
 }
+
+/**
+ * A history page's statements, rendered once per isolate for each of its two shapes
+ * (paging from the newest transaction, or `asOf` one). One round trip: the customer's
+ * look-up and the page that names it by the same subquery (SQLite evaluates it once).
+ */
+const historyPage = reusableList(
+  (asOf: boolean) => (asOf ? "as of" : "latest"),
+  (asOf) => {
+    const tenantId = sql.placeholder("tenantId");
+    const customer = sql`(${ledgerCustomerBy(tenantId, sql.placeholder("loyaltyId"), sql.placeholder("document"))})`;
+    const top = asOf
+      ? sql`(SELECT ${t.customerSeq} FROM ${t} WHERE ${t.id} = ${sql.placeholder("asOf")} AND ${t.customerId} = ${customer})`
+      : sql`(SELECT max(${t.customerSeq}) FROM ${t} WHERE ${t.customerId} = ${customer})`;
+    return [
+      sql`SELECT ${customer} AS "id"`,
+      ...transactionViewSql(tenantId, {
+        where: sql`${tx.customerId} = ${customer} AND ${tx.customerSeq} <= ${top} - ${sql.placeholder("skipped")}`,
+        orderBy: sql`${tx.customerSeq} DESC`,
+        limit: HISTORY_PAGE_SIZE,
+        customerIds: customer,
+      }),
+    ];
+  },
+);
 
 /** The transaction of (type, code) and its reversal, if any; not_found when the tenant has none. */
 export async function transactionsByCode(db: Db, tenantId: number, type: string, code: string): Promise<TransactionView[]> {

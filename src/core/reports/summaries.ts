@@ -1,5 +1,5 @@
-import { and, asc, between, eq, isNull, sql } from "drizzle-orm";
-import { prepared } from "../../db/batch";
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { rendered, reusable, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { reportProductDays, reportStoreDays } from "../../db/schema";
 import { RuleViolation } from "../errors";
@@ -33,32 +33,34 @@ export interface ProductDayRow {
   counters: Record<ProductCounter, number>;
 }
 
-/** The named properties of an object (a table's columns). */
-function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
-}
-
+// Each summary is one statement rendered once per isolate (db/batch.ts `reusable`) whose
+// rows are read as D1 returns them, named by their aliases: a report returns up to 20,000
+// rows, and Drizzle's per-cell row mapping would cost more than the read itself.
 // The ORDER BY terms are the `…_report` indexes' columns, expression included, so SQLite walks the index in order and sorts nothing.
 const s = reportStoreDays;
-const storeDays = prepared((db) =>
-  db
-    .select({ date: s.day, store: s.storeName, ...pick(s, storeCounters) })
-    .from(s)
-    .where(and(eq(s.tenantId, sql.placeholder("tenantId")), between(s.day, sql.placeholder("from"), sql.placeholder("to"))))
-    .orderBy(asc(s.day), asc(isNull(s.storeName)), asc(s.storeName), asc(s.storeId))
-    .limit(REPORT_ROW_LIMIT + 1)
-    .prepare(),
+const p = reportProductDays;
+
+/** `table.counter AS "counter", …` */
+function aliased<T extends Record<C, AnyColumn>, C extends string>(table: T, names: readonly C[]): SQL {
+  return sql.join(
+    names.map((name) => sql`${table[name]} AS ${sql.identifier(name)}`),
+    sql`, `,
+  );
+}
+
+const inRange = (table: typeof s | typeof p) =>
+  sql`${table.tenantId} = ${sql.placeholder("tenantId")} AND ${table.day} BETWEEN ${sql.placeholder("from")} AND ${sql.placeholder("to")}`;
+
+const storeDays = reusable(
+  () => "store days",
+  () => sql`SELECT ${s.day} AS "date", ${s.storeName} AS "store", ${aliased(s, storeCounters)} FROM ${s} WHERE ${inRange(s)}
+    ORDER BY ${s.day}, ${s.storeName} IS NULL, ${s.storeName}, ${s.storeId} LIMIT ${REPORT_ROW_LIMIT + 1}`,
 );
 
-const p = reportProductDays;
-const productDays = prepared((db) =>
-  db
-    .select({ date: p.day, store: p.storeName, product: p.productCode, ...pick(p, productCounters) })
-    .from(p)
-    .where(and(eq(p.tenantId, sql.placeholder("tenantId")), between(p.day, sql.placeholder("from"), sql.placeholder("to"))))
-    .orderBy(asc(p.day), asc(isNull(p.storeName)), asc(p.storeName), asc(p.storeId), asc(p.productCode))
-    .limit(REPORT_ROW_LIMIT + 1)
-    .prepare(),
+const productDays = reusable(
+  () => "product days",
+  () => sql`SELECT ${p.day} AS "date", ${p.storeName} AS "store", ${p.productCode} AS "product", ${aliased(p, productCounters)} FROM ${p} WHERE ${inRange(p)}
+    ORDER BY ${p.day}, ${p.storeName} IS NULL, ${p.storeName}, ${p.storeId}, ${p.productCode} LIMIT ${REPORT_ROW_LIMIT + 1}`,
 );
 
 function tooMany(): never {
@@ -67,23 +69,20 @@ function tooMany(): never {
 
 /** The (day, store) counter rows of `[startDate, endDate]` (local `YYYY-MM-DD`, inclusive), by date then store. */
 export async function dailyStoreSummary(db: Db, tenantId: number, startDate: string, endDate: string): Promise<StoreDayRow[]> {
-  const found = await storeDays(db).all({ tenantId, from: startDate, to: endDate });
+  const [found] = await runBatch(db, [
+    rendered<{ date: string; store: string | null } & Record<StoreCounter, number>>(storeDays(undefined, { tenantId, from: startDate, to: endDate })),
+  ]);
   if (found.length > REPORT_ROW_LIMIT) tooMany();
-  return found.map((row) => ({
-    date: row.date,
-    store: row.store,
-    counters: pick(row, storeCounters),
-  }));
+  return found.map(({ date, store, ...counters }) => ({ date, store, counters }));
 }
 
 /** The (day, store, product) counter rows of `[startDate, endDate]`, by date, store, then product code. */
 export async function dailyProductSummary(db: Db, tenantId: number, startDate: string, endDate: string): Promise<ProductDayRow[]> {
-  const found = await productDays(db).all({ tenantId, from: startDate, to: endDate });
+  const [found] = await runBatch(db, [
+    rendered<{ date: string; store: string | null; product: string } & Record<ProductCounter, number>>(
+      productDays(undefined, { tenantId, from: startDate, to: endDate }),
+    ),
+  ]);
   if (found.length > REPORT_ROW_LIMIT) tooMany();
-  return found.map((row) => ({
-    date: row.date,
-    store: row.store,
-    product: row.product,
-    counters: pick(row, productCounters),
-  }));
+  return found.map(({ date, store, product, ...counters }) => ({ date, store, product, counters }));
 }

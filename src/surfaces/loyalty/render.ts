@@ -123,6 +123,9 @@ export function renderLot(lot: LotView) {
   };
 }
 
+/** Weeks of the days reports have shown in this isolate: a report repeats each day on every one of its rows. */
+const knownWeeks = new Map<string, number>();
+
 /**
  * The week number the seed's examples show (2018-07-12 -> 27, 2018-07-20 -> 28): MySQL's
  * `WEEK(date)` in its default mode, i.e. weeks start on Sunday and week 1 is the one with
@@ -130,10 +133,16 @@ export function renderLot(lot: LotView) {
  * and 29.)
  */
 export function reportWeek(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const dayOfYear = (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86_400_000;
-  const firstSunday = (7 - new Date(Date.UTC(y, 0, 1)).getUTCDay()) % 7;
-  return dayOfYear < firstSunday ? 0 : Math.floor((dayOfYear - firstSunday) / 7) + 1;
+  let week = knownWeeks.get(date);
+  if (week === undefined) {
+    const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+    const dayOfYear = (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86_400_000;
+    const firstSunday = (7 - new Date(Date.UTC(y, 0, 1)).getUTCDay()) % 7;
+    week = dayOfYear < firstSunday ? 0 : Math.floor((dayOfYear - firstSunday) / 7) + 1;
+    if (knownWeeks.size >= 4096) knownWeeks.clear();
+    knownWeeks.set(date, week);
+  }
+  return week;
 }
 
 /** The entry tier with the units whose earnings count towards tiers, and the tier above it ("null" at the top). */
