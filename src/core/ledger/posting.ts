@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
-import { rows, runBatch, type Statement } from "../../db/batch";
+import { rendered, reusableList, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isCheckViolation, isUniqueViolation } from "../../db/errors";
 import {
@@ -117,12 +117,37 @@ async function requestHash(value: unknown): Promise<string> {
 
 const t = ledgerTransactions;
 
-/** The (type, code) transaction a retry would replay, or none. */
-function existingStatement(tenantId: number, typeName: string, code: string | null): Statement<{ id: number; requestHash: string | null }[]> {
-  if (code === null) return rows(sql`SELECT NULL WHERE 0`);
-  return rows(sql`SELECT ${t.id} AS "id", ${t.requestHash} AS "requestHash" FROM ${t}
-    WHERE ${t.tenantId} = ${tenantId} AND ${t.type} = ${typeName} AND ${t.code} = ${code} AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`);
-}
+/**
+ * The context reads of a posting besides the type and the parties' holders: the tenant's
+ * settings, the accounts of every customer a party value may name, and the (type, code)
+ * transaction a retry would replay. Rendered once per number of parties and presence of
+ * a code (db/batch.ts `reusableList`).
+ */
+const contextReads = reusableList(
+  ({ parties, withCode }: { parties: number; withCode: boolean }) => `${parties}|${withCode}`,
+  ({ parties, withCode }) => {
+    const tenantId = sql.placeholder("tenantId");
+    const each = (name: string) => Array.from({ length: parties }, (_, i) => sql.placeholder(`${name}${i}`));
+    const candidates = sql`(SELECT ${identifiers.customerId} FROM ${identifiers} WHERE ${and(
+      eq(identifiers.tenantId, tenantId),
+      eq(identifiers.exclusive, 1),
+      or(
+        and(eq(identifiers.kind, "loyalty_id"), inArray(identifiers.value, each("loyaltyId"))),
+        and(eq(identifiers.kind, "document"), inArray(identifiers.value, each("document"))),
+      ),
+    )})`;
+    const a = ledgerAccounts;
+    return [
+      sql`SELECT ${tenants.timezone} AS "timezone", ${tenants.pointsLifetimeDays} AS "pointsLifetimeDays" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`,
+      sql`SELECT ${a.id} AS "id", ${a.customerId} AS "customerId", ${a.unit} AS "unit" FROM ${a} WHERE ${a.customerId} IN ${candidates}`,
+      withCode
+        ? sql`SELECT ${t.id} AS "id", ${t.requestHash} AS "requestHash" FROM ${t}
+            WHERE ${t.tenantId} = ${tenantId} AND ${t.type} = ${sql.placeholder("type")} AND ${t.code} = ${sql.placeholder("code")}
+              AND ${t.reversesId} IS NULL AND ${t.counterpartId} IS NULL`
+        : sql`SELECT NULL WHERE 0`,
+    ];
+  },
+);
 
 async function readContext(
   db: Db,
@@ -131,26 +156,17 @@ async function readContext(
   parties: { value: string; party: Party }[],
   code: string | null,
 ): Promise<PostingContext> {
-  const loyaltyIds = parties.map((p) => normalise("loyalty_id", p.value));
-  const documents = parties.map((p) => normalise("document", p.value));
-  const candidates = sql`(SELECT ${identifiers.customerId} FROM ${identifiers} WHERE ${and(
-    eq(identifiers.tenantId, tenantId),
-    eq(identifiers.exclusive, 1),
-    or(
-      and(eq(identifiers.kind, "loyalty_id"), inArray(identifiers.value, loyaltyIds)),
-      and(eq(identifiers.kind, "document"), inArray(identifiers.value, documents)),
-    ),
-  )})`;
-  const a = ledgerAccounts;
+  const values: Record<string, unknown> = { tenantId, type: typeName, code };
+  parties.forEach((p, i) => {
+    values[`loyaltyId${i}`] = normalise("loyalty_id", p.value);
+    values[`document${i}`] = normalise("document", p.value);
+  });
+  const [tenantQuery, accountsQuery, existingQuery] = contextReads({ parties: parties.length, withCode: code !== null }, values);
   const [tenant, type, accounts, existing, ...holders] = await runBatch(db, [
-    rows<{ timezone: string; pointsLifetimeDays: number }>(
-      sql`SELECT ${tenants.timezone} AS "timezone", ${tenants.pointsLifetimeDays} AS "pointsLifetimeDays" FROM ${tenants} WHERE ${tenants.id} = ${tenantId}`,
-    ),
+    rendered<{ timezone: string; pointsLifetimeDays: number }>(tenantQuery!),
     typeByName(db, tenantId, typeName),
-    rows<{ id: number; customerId: number; unit: string }>(
-      sql`SELECT ${a.id} AS "id", ${a.customerId} AS "customerId", ${a.unit} AS "unit" FROM ${a} WHERE ${a.customerId} IN ${candidates}`,
-    ),
-    existingStatement(tenantId, typeName, code),
+    rendered<{ id: number; customerId: number; unit: string }>(accountsQuery!),
+    rendered<{ id: number; requestHash: string | null }>(existingQuery!),
     ...parties.map((p) => holdersStatement(tenantId, "loyalty", { externalId: p.value })),
   ]);
   const resolved = new Map<string, ResolvedParty | null>();

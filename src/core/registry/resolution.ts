@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { rows, type Statement } from "../../db/batch";
+import { rendered, reusable, type Statement } from "../../db/batch";
 import { customers, type IdentifierKind, identifiers } from "../../db/schema";
 import { IdentifierConflict } from "../errors";
 import { normalise } from "./identifiers";
@@ -45,36 +45,45 @@ interface HolderRow {
 /**
  * One statement that looks up every key of the request as each of its kinds, returning
  * a row per hit (exclusive holders only: a released value finds nobody; a kept one finds
- * its deactivated customer, `active` false).
+ * its deactivated customer, `active` false). Its SQL depends on the request only through
+ * which keys it names, so it is rendered once per surface and set of keys (db/batch.ts
+ * `reusable`).
  */
 export function holdersStatement<S extends ResolvingSurface>(tenantId: number, surface: S, values: KeyValues<S>): Statement<Holder[]> {
   const table = resolutionTable[surface] as Record<string, readonly IdentifierKind[]>;
-  const probes = Object.entries(table).flatMap(([key, kinds]) => {
-    const value = values[key as KeysOf<S>];
-    if (value === undefined || value === null) return [];
-    return kinds.map(
-      (
-        kind,
-        rank,
-      ) => sql`SELECT ${key} AS "key", ${kind} AS "kind", ${rank} AS "rank", ${identifiers.customerId} AS "customerId", ${customers.active} AS "active"
-        FROM ${identifiers} JOIN ${customers} ON ${customers.id} = ${identifiers.customerId}
-        WHERE ${identifiers.tenantId} = ${tenantId} AND ${identifiers.kind} = ${kind} AND ${identifiers.value} = ${normalise(kind, value)} AND ${identifiers.exclusive} = 1
-        LIMIT 1`,
-    );
-  });
-  const statement = rows<HolderRow>(
-    probes.length > 0
-      ? sql.join(
-          probes.map((probe) => sql`SELECT * FROM (${probe})`),
-          sql` UNION ALL `,
-        )
-      : sql`SELECT NULL WHERE 0`,
-  );
+  const named = Object.keys(table).filter((key) => values[key as KeysOf<S>] !== undefined && values[key as KeysOf<S>] !== null);
+  const filled: Record<string, unknown> = { tenantId };
+  for (const key of named) for (const kind of table[key]!) filled[`${key}:${kind}`] = normalise(kind, values[key as KeysOf<S>]!);
+  const statement = rendered<HolderRow>(holdersQuery({ table, shape: `${surface}|${named.join()}`, named }, filled));
   return {
     query: statement.query,
     read: (result) => statement.read(result).map((r) => ({ key: r.key, kind: r.kind, customerId: r.customerId, active: r.active === 1, rank: r.rank })),
   };
 }
+
+const holdersQuery = reusable(
+  ({ shape }: { table: Record<string, readonly IdentifierKind[]>; shape: string; named: string[] }) => shape,
+  ({ table, named }) => {
+    const probes = named.flatMap((key) =>
+      table[key]!.map(
+        (
+          kind,
+          rank,
+        ) => sql`SELECT ${key} AS "key", ${kind} AS "kind", ${rank} AS "rank", ${identifiers.customerId} AS "customerId", ${customers.active} AS "active"
+          FROM ${identifiers} JOIN ${customers} ON ${customers.id} = ${identifiers.customerId}
+          WHERE ${identifiers.tenantId} = ${sql.placeholder("tenantId")} AND ${identifiers.kind} = ${kind} AND ${identifiers.value} = ${sql.placeholder(`${key}:${kind}`)}
+            AND ${identifiers.exclusive} = 1
+          LIMIT 1`,
+      ),
+    );
+    return probes.length > 0
+      ? sql.join(
+          probes.map((probe) => sql`SELECT * FROM (${probe})`),
+          sql` UNION ALL `,
+        )
+      : sql`SELECT NULL WHERE 0`;
+  },
+);
 
 /**
  * The customer the keys name: for each key its first-ranked hit, then the first key in
