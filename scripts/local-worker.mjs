@@ -34,9 +34,9 @@ export async function startLocalWorker(vars = {}, { logs = true, entry, inspecto
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   // Miniflare 5 takes `{ workers: [{ config, dev }] }`; wrangler still hands out v4-shaped
   // worker options, which Miniflare's own converter translates. The bundle is the entry
-  // module plus the text modules of wrangler.toml's `[[rules]]` (the console's static files),
-  // which wrangler writes beside it under hashed names; they are listed explicitly, so
-  // wrangler's module rules are dropped (the converter refuses them).
+  // module plus the text modules of wrangler.toml's `[[rules]]` (the console's script and
+  // stylesheet), which wrangler writes beside it under hashed names; they are listed
+  // explicitly, so wrangler's module rules are dropped (the converter refuses them).
   const textModules = readdirSync(root)
     .filter((f) => f !== main && /\.(js|css)$/.test(f))
     .map((f) => ({ type: "Text", path: `${root}/${f}` }));

@@ -140,8 +140,8 @@ export const consoleApp = new Hono<ConsoleEnv>();
 consoleApp.use("/console/*", headers, language);
 consoleApp.post("/console/*", onConsole(limitBody));
 
-consoleApp.get("/console/static/:version/:file", (c) => {
-  const file = staticFile(c.req.param("version"), c.req.param("file"));
+consoleApp.get("/console/static/:version/:file", async (c) => {
+  const file = await staticFile(c.req.param("version"), c.req.param("file"), c.env.ASSETS, c.req.url);
   if (!file) throw new NotFound("tenant");
   return c.body(file.body, 200, { "Content-Type": file.type, "Cache-Control": "public, max-age=31536000, immutable" });
 });

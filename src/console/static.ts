@@ -1,22 +1,29 @@
-import uplotJs from "uplot/dist/uPlot.iife.min.js";
-import uplotCss from "uplot/dist/uPlot.min.css";
+import { version as uplotVersion } from "uplot/package.json";
 import consoleCss from "./browser/console.css";
 import consoleJs from "./browser/console.js";
 
 /**
  * The console's static files, served by the Worker itself (no CDN: the console works
- * with no internet access, like /docs). They are bundled into the Worker as text modules
- * (wrangler.toml `[[rules]]`): the chart library straight from its npm package (uPlot),
- * and the console's own script and stylesheet from src/console/browser/. Each URL carries
- * a hash of the file's text, so browsers may keep it for a year and still get a new
- * version the moment it changes.
+ * with no internet access, like /docs). The console's own script and stylesheet
+ * (src/console/browser/) are bundled into the Worker as text modules (wrangler.toml
+ * `[[rules]]`). uPlot's two files, 22 KiB gzip, come from the Worker's static assets
+ * instead (public/, links into the installed package), outside the bundle's size budget
+ * (README "Bundle:"). Each URL carries a version stamp of what is served, so browsers may
+ * keep a file for a year and still get a new version the moment it changes.
  */
 
-const files: Record<string, { body: string; type: string }> = {
-  "console.js": { body: consoleJs, type: "text/javascript; charset=utf-8" },
-  "console.css": { body: consoleCss, type: "text/css; charset=utf-8" },
-  "uPlot.iife.min.js": { body: uplotJs, type: "text/javascript; charset=utf-8" },
-  "uPlot.min.css": { body: uplotCss, type: "text/css; charset=utf-8" },
+const JS = "text/javascript; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
+
+const bundled: Record<string, { body: string; type: string }> = {
+  "console.js": { body: consoleJs, type: JS },
+  "console.css": { body: consoleCss, type: CSS },
+};
+
+/** The content type of each of uPlot's files in the static assets. */
+const assetTypes: Record<string, string> = {
+  "uPlot.iife.min.js": JS,
+  "uPlot.min.css": CSS,
 };
 
 /** FNV-1a (32 bits) of a text: a version stamp, not a security measure. */
@@ -26,18 +33,29 @@ function stamp(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
-const version = stamp(
-  Object.values(files)
-    .map((f) => f.body)
-    .join("\n"),
-);
+// uPlot's files change only with its installed version, which the stamp covers in their place.
+const version = stamp([consoleJs, consoleCss, `uplot@${uplotVersion}`].join("\n"));
 
 /** The URL of a static file of the console. */
-export function assetPath(name: keyof typeof files & string): string {
+export function assetPath(name: string): string {
   return `/console/static/${version}/${name}`;
 }
 
-/** The static file `name` of this version, or null (an old version's URL, an unknown file). */
-export function staticFile(requestedVersion: string, name: string): { body: string; type: string } | null {
-  return requestedVersion === version && Object.hasOwn(files, name) ? files[name]! : null;
+/**
+ * The static file `name` of this version, or null (an old version's URL, an unknown file).
+ * uPlot's are fetched from `assets` (the ASSETS binding) at `requestUrl`'s origin, as /docs's are.
+ */
+export async function staticFile(
+  requestedVersion: string,
+  name: string,
+  assets: Fetcher,
+  requestUrl: string,
+): Promise<{ body: string | ReadableStream; type: string } | null> {
+  if (requestedVersion !== version) return null;
+  if (Object.hasOwn(bundled, name)) return bundled[name]!;
+  if (!Object.hasOwn(assetTypes, name)) return null;
+  const asset = await assets.fetch(new URL(`/${name}`, requestUrl));
+  // A missing asset is a broken deployment, never a file to cache for a year.
+  if (!asset.ok || !asset.body) throw new Error(`static asset ${name}: ${asset.status}`);
+  return { body: asset.body, type: assetTypes[name]! };
 }

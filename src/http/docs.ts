@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 
-/** Swagger UI files the page loads, served from the Worker's own assets (swagger-ui-dist), never a CDN. */
+/** Swagger UI files the page loads, served from the Worker's own assets (public/, links into swagger-ui-dist), never a CDN. */
 const assetFiles = new Set(["swagger-ui.css", "swagger-ui-bundle.js"]);
 
 const page = `<!doctype html>

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { version as uplotVersion } from "uplot/package.json";
 import { describe, expect, it } from "vitest";
 import { hmacBase64url } from "../../src/core/crypto";
 import { ADMIN_TOKEN, call } from "../helpers";
@@ -179,18 +180,25 @@ describe("Content-Security-Policy", () => {
 });
 
 describe("GET /console/static/{version}/{file}", () => {
-  it("serves the console's script, stylesheet and uPlot from the Worker itself, cached for a year; anything else is 404", async () => {
+  it("serves the console's script and stylesheet (bundled) and uPlot's (static assets) from the Worker itself, cached for a year; anything else is 404", async () => {
     const signInPage = await page("GET", "/console/sign-in");
     const script = /src="(\/console\/static\/[^"]+\/console\.js)"/.exec(signInPage.text)![1]!;
-    const res = await page("GET", script);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
-    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-    const uplot = await page("GET", script.replace("console.js", "uPlot.iife.min.js"));
-    expect(uplot.status).toBe(200);
-    expect(uplot.text).toContain("uPlot");
-    expect((await page("GET", script.replace("console.js", "secrets.txt"))).status).toBe(404);
-    expect((await page("GET", "/console/static/old/console.js")).status).toBe(404);
+    const served = async (file: string, type: string) => {
+      const res = await page("GET", script.replace("console.js", file));
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get("content-type"), file).toBe(type);
+      expect(res.headers.get("cache-control"), file).toBe("public, max-age=31536000, immutable");
+      return res.text;
+    };
+    expect(await served("console.js", "text/javascript; charset=utf-8")).toContain("window.uPlot");
+    expect(await served("console.css", "text/css; charset=utf-8")).not.toBe("");
+    const uplotJs = await served("uPlot.iife.min.js", "text/javascript; charset=utf-8");
+    expect(uplotJs.startsWith(`/*! https://github.com/leeoniya/uPlot (v${uplotVersion}) */`)).toBe(true);
+    expect(uplotJs).toContain("var uPlot=");
+    expect(await served("uPlot.min.css", "text/css; charset=utf-8")).toMatch(/^\.uplot, /);
+    // Swagger UI's files share the static assets but are /docs's, not the console's.
+    for (const file of ["secrets.txt", "swagger-ui.css"]) expect((await page("GET", script.replace("console.js", file))).status, file).toBe(404);
+    for (const file of ["console.js", "uPlot.iife.min.js"]) expect((await page("GET", `/console/static/old/${file}`)).status, file).toBe(404);
   });
 });
 
