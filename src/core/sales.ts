@@ -1,4 +1,4 @@
-import { and, asc, count, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { and, asc, count, eq, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { bound, prepared, rows, runBatch } from "../db/batch";
 import type { Db } from "../db/client";
@@ -71,7 +71,7 @@ export interface Page<T> {
 }
 
 /** The primary holder of a document, as SQL naming its id (NULL when none). */
-const holderOfDocument = (tenantId: number | SQL, documentNumber: string | SQL) => holderOf(tenantId, "document", documentNumber);
+const holderOfDocument = (tenantId: number | SQLWrapper, documentNumber: string | SQLWrapper) => holderOf(tenantId, "document", documentNumber);
 
 /** The global client-type catalogue, in id order. */
 export function listClientTypes(db: Db): Promise<ClientType[]> {
@@ -320,8 +320,13 @@ export async function recordSale(
 ): Promise<SaleRecord | null> {
   const createdAt = Date.now();
   const documentNumber = normalise("document", sale.documentNumber);
-  const holder = holderOfDocument(tenantId, documentNumber);
-  const insert = db
+  const values = { tenantId, documentNumber, apartment: sale.apartment, amount: sale.amount, kind: sale.kind, date: sale.date, createdAt };
+  const [[row]] = await runBatch(db, [bound(saleInsert(db), values), saleRecorded(tenantId, documentNumber, createdAt)]);
+  return row ? { id: row.id, documentNumber, apartment: row.apartment, amount: row.amount, kind: row.kind, date: row.date, createdAt: row.createdAt } : null;
+}
+
+const saleInsert = prepared((db) =>
+  db
     .insert(sales)
     .select(
       db
@@ -329,19 +334,18 @@ export async function recordSale(
           id: sql<number>`NULL`.as("id"),
           tenantId: customers.tenantId,
           customerId: customers.id,
-          apartment: sql<string>`${sale.apartment}`.as("apartment"),
-          amount: sql<number>`${sale.amount}`.as("amount"),
-          kind: sql<SaleKind>`${sale.kind}`.as("kind"),
-          date: sql<string>`${sale.date}`.as("date"),
-          createdAt: sql<number>`${createdAt}`.as("created_at"),
+          apartment: sql<string>`${sql.placeholder("apartment")}`.as("apartment"),
+          amount: sql<number>`${sql.placeholder("amount")}`.as("amount"),
+          kind: sql<SaleKind>`${sql.placeholder("kind")}`.as("kind"),
+          date: sql<string>`${sql.placeholder("date")}`.as("date"),
+          createdAt: sql<number>`${sql.placeholder("createdAt")}`.as("created_at"),
         })
         .from(customers)
-        .where(and(eq(customers.id, holder), eq(customers.active, true))),
+        .where(and(eq(customers.id, holderOfDocument(sql.placeholder("tenantId"), sql.placeholder("documentNumber"))), eq(customers.active, true))),
     )
-    .returning();
-  const [[row]] = await runBatch(db, [bound(insert.prepare()), saleRecorded(tenantId, holder, createdAt)]);
-  return row ? { id: row.id, documentNumber, apartment: row.apartment, amount: row.amount, kind: row.kind, date: row.date, createdAt: row.createdAt } : null;
-}
+    .returning()
+    .prepare(),
+);
 
 /** One page of the client's sales in recording order, with their total; null when there is no such client. */
 export async function pageClientSales(

@@ -1,5 +1,5 @@
 import { type Column, getTableColumns, type SQL, sql } from "drizzle-orm";
-import type { Statement } from "../../db/batch";
+import { fragmentKey, type Statement } from "../../db/batch";
 import {
   customers,
   type IdentifierKind,
@@ -13,6 +13,7 @@ import {
   sales,
 } from "../../db/schema";
 import { tiersOf } from "../ledger/catalogue";
+import { holderOf } from "../registry/identifiers";
 import { givenFields, type Profile, type ProfileField, profileColumns, profileKinds, storedValues } from "../registry/profile";
 import { type CustomerRef, customerTemplate } from "../registry/refs";
 import { appendEvent, reusableEvent } from "./outbox";
@@ -284,15 +285,18 @@ const lastTransaction = sql`${t.id} = (SELECT max(${t.id}) FROM ${t})`;
  * statements (before the next entry's insert).
  */
 export function ledgerPosted(tenantId: number, operation: LedgerOperation, now: number): Statement<never[]> {
-  return appendEvent({
-    tenantId,
+  return posted(operation, tenantId, now);
+}
+
+const posted = reusableEvent(
+  (operation: LedgerOperation) => operation,
+  (operation, at) => ({
     type: "ledger.posted",
     data: sql`json_object('customer', ${customerRef(t.customerId)}, 'transaction', ${transactionJson(operation)})`,
     from: sql`${t}`,
-    where: sql`${lastTransaction} AND ${t.tenantId} = ${tenantId}`,
-    now,
-  });
-}
+    where: sql`${lastTransaction} AND ${t.tenantId} = ${at.tenantId}`,
+  }),
+);
 
 /**
  * `lot.expired` `{customer, lot, amount, unit, transaction, balance_after}`: the lot as it
@@ -316,7 +320,7 @@ export function lotExpired(tenantId: number, lotId: number, amount: number, now:
 }
 
 /** The tenant's tier that `earned` lifetime POINTS reach (`{id, name, rank}`), or null. */
-function tierJson(tenantId: number, earned: SQL): SQL {
+function tierJson(tenantId: number | SQL, earned: SQL): SQL {
   return sql`json((SELECT json_object('id', ${g.id}, 'name', ${g.name}, 'rank', ${g.rank}) FROM ${g}
     WHERE ${tiersOf(tenantId)} AND ${g.minEarned} <= ${earned} ORDER BY ${g.rank} DESC LIMIT 1))`;
 }
@@ -327,33 +331,41 @@ function tierJson(tenantId: number, earned: SQL): SQL {
  * are read over.
  */
 function tierChanged(spec: { tenantId: number; customer: SQL | Column; before: SQL; after: SQL; from?: SQL; where?: SQL; now: number }) {
+  return appendEvent({ ...tierChangedSpec(spec), tenantId: spec.tenantId, now: spec.now });
+}
+
+/** `tierChanged`'s event, its tenant a number or (in a `reusableEvent`) a placeholder. */
+function tierChangedSpec(spec: { tenantId: number | SQL; customer: SQL | Column; before: SQL; after: SQL; from?: SQL; where?: SQL }) {
   const from = tierJson(spec.tenantId, spec.before);
   const to = tierJson(spec.tenantId, spec.after);
-  return appendEvent({
-    tenantId: spec.tenantId,
-    type: "tier.changed",
+  return {
+    type: "tier.changed" as const,
     data: sql`json_object('customer', ${customerRef(spec.customer)}, 'from', ${from}, 'to', ${to}, 'earned', ${spec.after})`,
     from: spec.from,
     where: sql`${from} IS NOT ${to} ${spec.where ? sql`AND ${spec.where}` : sql``}`,
-    now: spec.now,
-  });
+  };
 }
 
 /**
  * `tier.changed` of a posting that moved the POINTS account `account`'s `earned` by
  * `delta` (SQL valid at this point of the batch); goes after the account's update.
  */
-export function tierChangedByPosting(tenantId: number, account: SQL, delta: SQL, now: number): Statement<never[]> {
-  return tierChanged({
-    tenantId,
-    customer: a.customerId,
-    before: sql`${a.earned} - ${delta}`,
-    after: sql`${a.earned}`,
-    from: sql`${a}`,
-    where: sql`${a.id} = ${account} AND ${a.unit} = 'POINTS'`,
-    now,
-  });
+export function tierChangedByPosting(tenantId: number, account: number | SQL, delta: SQL, now: number): Statement<never[]> {
+  return typeof account === "number" ? tierChangedOfAccount(delta, tenantId, now, { account }) : tierChanged({ tenantId, ...postingTier(account, delta), now });
 }
+
+const postingTier = (account: SQL, delta: SQL) => ({
+  customer: a.customerId,
+  before: sql`${a.earned} - ${delta}`,
+  after: sql`${a.earned}`,
+  from: sql`${a}`,
+  where: sql`${a.id} = ${account} AND ${a.unit} = 'POINTS'`,
+});
+
+/** `tierChangedByPosting` of an account known by its id, rendered once per `delta` (SQL binding no value). */
+const tierChangedOfAccount = reusableEvent(fragmentKey, (delta, at) =>
+  tierChangedSpec({ tenantId: at.tenantId, ...postingTier(sql`${sql.placeholder("account")}`, delta) }),
+);
 
 /**
  * `tier.changed` of a merge, whose survivor's POINTS earned become the sum of both
@@ -372,18 +384,24 @@ export function tierChangedByMerge(tenantId: number, survivorId: number, absorbe
 }
 
 /**
- * `sale.recorded` `{customer, sale}` of the sale the batch inserted last for `customer`;
- * goes after the insert, which it mirrors (`customer` active in the tenant).
+ * `sale.recorded` `{customer, sale}` of the sale the batch inserted last for the holder of
+ * `documentNumber` (normalised); goes after the insert, which it mirrors.
  */
-export function saleRecorded(tenantId: number, customer: SQL, now: number): Statement<never[]> {
-  const s = sales;
-  return appendEvent({
-    tenantId,
-    type: "sale.recorded",
-    data: sql`json_object('customer', ${customerRef(s.customerId)}, 'sale', json_object('id', ${s.id}, 'kind', ${s.kind}, 'apartment', ${s.apartment},
-      'amount', ${s.amount}, 'date', ${s.date}))`,
-    from: sql`${s}`,
-    where: sql`${s.id} = (SELECT max(${s.id}) FROM ${s}) AND ${s.tenantId} = ${tenantId} AND ${s.customerId} = ${customer} AND ${s.createdAt} = ${now}`,
-    now,
-  });
+export function saleRecorded(tenantId: number, documentNumber: string, now: number): Statement<never[]> {
+  return recorded(undefined, tenantId, now, { documentNumber });
 }
+
+const recorded = reusableEvent(
+  () => "sale",
+  (_, at) => {
+    const s = sales;
+    return {
+      type: "sale.recorded",
+      data: sql`json_object('customer', ${customerRef(s.customerId)}, 'sale', json_object('id', ${s.id}, 'kind', ${s.kind}, 'apartment', ${s.apartment},
+        'amount', ${s.amount}, 'date', ${s.date}))`,
+      from: sql`${s}`,
+      where: sql`${s.id} = (SELECT max(${s.id}) FROM ${s}) AND ${s.tenantId} = ${at.tenantId}
+        AND ${s.customerId} = ${holderOf(at.tenantId, "document", sql.placeholder("documentNumber"))} AND ${s.createdAt} = ${at.now}`,
+    };
+  },
+);

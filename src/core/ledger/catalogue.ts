@@ -1,4 +1,4 @@
-import { and, desc, eq, or, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { bound, prepared, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { type LedgerType, ledgerGroups, ledgerTypes } from "../../db/schema";
@@ -29,7 +29,7 @@ export function typeByName(db: Db, tenantId: number, name: string): Statement<Le
 }
 
 /** The condition, on a query of `ledger_groups`, that the row is one of the tenant's tiers (its own, else the defaults). */
-export function tiersOf(tenantId: number | Placeholder): SQL {
+export function tiersOf(tenantId: number | SQLWrapper): SQL {
   const g = ledgerGroups;
   return sql`${g.tenantId} = (CASE WHEN EXISTS (SELECT 1 FROM ${g} WHERE ${g.tenantId} = ${tenantId}) THEN ${tenantId} ELSE 0 END)`;
 }

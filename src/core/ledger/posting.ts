@@ -198,7 +198,7 @@ function partyStatements(
   unit: string,
   channel: Channel,
   now: number,
-): { statements: Statement<unknown>[]; customer: SQL; account: SQL; created: boolean } {
+): { statements: Statement<unknown>[]; customer: SQL; account: SQL; accountId: number | undefined; created: boolean } {
   const resolved = ctx.parties.get(customer.externalId) ?? null;
   const loyaltyId = { kind: "loyalty_id" as const, value: normalise("loyalty_id", customer.externalId) };
   const statements: Statement<unknown>[] = [];
@@ -219,7 +219,13 @@ function partyStatements(
   }
   const accountId = resolved ? ctx.accounts.get(`${resolved.customerId}|${unit}`) : undefined;
   if (accountId === undefined) statements.push(rows(ensureAccount(tenantId, customerSql, unit, now)));
-  return { statements, customer: customerSql, account: accountId === undefined ? accountIdOf(customerSql, unit) : sql`${accountId}`, created: !resolved };
+  return {
+    statements,
+    customer: customerSql,
+    account: accountId === undefined ? accountIdOf(customerSql, unit) : sql`${accountId}`,
+    accountId,
+    created: !resolved,
+  };
 }
 
 /** When a credit's lot stops being spendable: POINTS at the partner's date, else after the tenant's lifetime; COINS never. */
@@ -325,7 +331,7 @@ export async function postTransaction(
       }),
     ];
     statements.push(...effects.map((s) => rows(s)), ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now));
-    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.account, lastTransactionAmount, now));
+    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.accountId ?? party.account, lastTransactionAmount, now));
     // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
     const readBack = lastTransactionViewStatements(tenantId);
     const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("customer", input.operation));
@@ -540,7 +546,7 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
         ledgerPosted(tenantId, "reverse", now),
       );
       // Reversing an earning credit takes its points back from the tier measure too.
-      if (direction === "DEBIT" && type.earns) statements.push(tierChangedByPosting(tenantId, account, sql`-${lastTransactionAmount}`, now));
+      if (direction === "DEBIT" && type.earns) statements.push(tierChangedByPosting(tenantId, original.accountId, sql`-${lastTransactionAmount}`, now));
     }
     // Read back the reversals (through the reverses_id index), in the order of the codes: no round trip to render them.
     const reversed = sql`(${sql.join(
