@@ -60,20 +60,18 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
       const type = types.get(lot.tenantId)!;
       try {
         await runBatch(db, [
-          rows(
-            insertTransaction({
-              tenantId: lot.tenantId,
-              customer: sql`${lot.customerId}`,
-              account: sql`${lot.accountId}`,
-              type,
-              direction: "DEBIT",
-              amount: lot.remaining,
-              title: type.title,
-              code: `LOT-${lot.id}-${lot.expired}`,
-              description: lot.setName,
-              createdAt: now,
-            }),
-          ),
+          insertTransaction({
+            tenantId: lot.tenantId,
+            customer: lot.customerId,
+            account: lot.accountId,
+            type,
+            direction: "DEBIT",
+            amount: lot.remaining,
+            title: type.title,
+            code: `LOT-${lot.id}-${lot.expired}`,
+            description: lot.setName,
+            createdAt: now,
+          }),
           ...[
             ...expireLotStatements(lot.tenantId, lot.id, lot.remaining, now),
             ...entryCounterStatements({

@@ -198,7 +198,7 @@ function partyStatements(
   unit: string,
   channel: Channel,
   now: number,
-): { statements: Statement<unknown>[]; customer: SQL; account: SQL; accountId: number | undefined; created: boolean } {
+): { statements: Statement<unknown>[]; customer: SQL; account: SQL; customerId: number | undefined; accountId: number | undefined; created: boolean } {
   const resolved = ctx.parties.get(customer.externalId) ?? null;
   const loyaltyId = { kind: "loyalty_id" as const, value: normalise("loyalty_id", customer.externalId) };
   const statements: Statement<unknown>[] = [];
@@ -223,6 +223,7 @@ function partyStatements(
     statements,
     customer: customerSql,
     account: accountId === undefined ? accountIdOf(customerSql, unit) : sql`${accountId}`,
+    customerId: resolved?.customerId,
     accountId,
     created: !resolved,
   };
@@ -279,42 +280,38 @@ export async function postTransaction(
     const now = Date.now();
     const direction: LedgerDirection = input.operation === "voucher" ? "DEBIT" : (input.direction ?? type.direction);
     const party = partyStatements(db, ctx, tenantId, input.customer, type.unit, channel, now);
+    const account = party.accountId ?? party.account;
     const statements: Statement<unknown>[] = [...party.statements];
     if (input.store) statements.push(rows(ensurePartnerEntity(ledgerStores, tenantId, input.store.externalId, input.store.name, now)));
     if (input.vendor) statements.push(rows(ensurePartnerEntity(ledgerVendors, tenantId, input.vendor.externalId, input.vendor.name, now)));
     const insertAt = statements.length;
     const balance = sql`(SELECT ${ledgerAccounts.balance} FROM ${ledgerAccounts} WHERE ${ledgerAccounts.id} = ${party.account})`;
     statements.push(
-      rows<{ id: number }>(
-        insertTransaction({
-          tenantId,
-          customer: party.customer,
-          account: party.account,
-          type,
-          direction,
-          amount: input.operation === "voucher" ? balance : input.amount,
-          title: type.title,
-          code: input.code,
-          externalId: input.externalId,
-          partnerTitle: input.title,
-          description: input.description ?? input.store?.name ?? null,
-          storeExternalId: input.store?.externalId ?? null,
-          vendorExternalId: input.vendor?.externalId ?? null,
-          checkbookId: input.checkbookId,
-          transferTransactionId: input.transferTransactionId,
-          orderTotal: input.orderTotal,
-          earnedRedeemed: input.earnedRedeemed,
-          requestHash: hash,
-          channel,
-          registeredChannel: party.created ? channel : null,
-          createdAt: now,
-        }),
-      ),
+      insertTransaction({
+        tenantId,
+        customer: party.customerId ?? party.customer,
+        account,
+        type,
+        direction,
+        amount: input.operation === "voucher" ? balance : input.amount,
+        title: type.title,
+        code: input.code,
+        externalId: input.externalId,
+        partnerTitle: input.title,
+        description: input.description ?? input.store?.name ?? null,
+        storeExternalId: input.store?.externalId ?? null,
+        vendorExternalId: input.vendor?.externalId ?? null,
+        checkbookId: input.checkbookId,
+        transferTransactionId: input.transferTransactionId,
+        orderTotal: input.orderTotal,
+        earnedRedeemed: input.earnedRedeemed,
+        requestHash: hash,
+        channel,
+        registeredChannel: party.created ? channel : null,
+        createdAt: now,
+      }),
     );
     const effects = [
-      ...(direction === "CREDIT"
-        ? creditStatements(tenantId, party.account, type, lotExpiry(ctx, type, input.expiration, now), now)
-        : debitStatements(tenantId, party.account, type, now)),
       ...orderLineStatements(tenantId, input.lines, now),
       ...entryCounterStatements({
         tenantId,
@@ -330,8 +327,14 @@ export async function postTransaction(
         customerCreated: party.created ? channel : null,
       }),
     ];
-    statements.push(...effects.map((s) => rows(s)), ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now));
-    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.accountId ?? party.account, lastTransactionAmount, now));
+    statements.push(
+      ...(direction === "CREDIT"
+        ? creditStatements(tenantId, account, type, lotExpiry(ctx, type, input.expiration, now), now)
+        : debitStatements(tenantId, account, type, now)),
+      ...effects.map((s) => rows(s)),
+      ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now),
+    );
+    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, account, lastTransactionAmount, now));
     // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
     const readBack = lastTransactionViewStatements(tenantId);
     const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("customer", input.operation));
@@ -411,39 +414,35 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
     const statements: Statement<unknown>[] = [...sender.statements, ...receiver.statements];
     const debitAt = statements.length;
     statements.push(
-      rows<{ id: number }>(
-        insertTransaction({
-          ...common,
-          customer: sender.customer,
-          account: sender.account,
-          direction: "DEBIT",
-          amount: input.amount,
-          description: input.to.name,
-          requestHash: hash,
-          channel,
-          registeredChannel: sender.created ? channel : null,
-        }),
+      insertTransaction({
+        ...common,
+        customer: sender.customerId ?? sender.customer,
+        account: sender.accountId ?? sender.account,
+        direction: "DEBIT",
+        amount: input.amount,
+        description: input.to.name,
+        requestHash: hash,
+        channel,
+        registeredChannel: sender.created ? channel : null,
+      }),
+      ...debitStatements(tenantId, sender.accountId ?? sender.account, type, now),
+      ...entryCounterStatements({ ...entry, direction: "DEBIT", customer: sender.customer, channel, customerCreated: sender.created ? channel : null }).map(
+        (s) => rows(s),
       ),
-      ...[
-        ...debitStatements(tenantId, sender.account, type, now),
-        ...entryCounterStatements({ ...entry, direction: "DEBIT", customer: sender.customer, channel, customerCreated: sender.created ? channel : null }),
-      ].map((s) => rows(s)),
       ledgerPosted(tenantId, "transfer", now),
     );
     const creditAt = statements.length;
     statements.push(
-      rows<{ id: number }>(
-        insertTransaction({
-          ...common,
-          customer: receiver.customer,
-          account: receiver.account,
-          direction: "CREDIT",
-          amount: input.amount,
-          description: input.from.name,
-          counterpart: lastTransactionId,
-          registeredChannel: receiver.created ? channel : null,
-        }),
-      ),
+      insertTransaction({
+        ...common,
+        customer: receiver.customerId ?? receiver.customer,
+        account: receiver.accountId ?? receiver.account,
+        direction: "CREDIT",
+        amount: input.amount,
+        description: input.from.name,
+        counterpart: lastTransactionId,
+        registeredChannel: receiver.created ? channel : null,
+      }),
       ...[
         ...transferCreditStatements(tenantId, receiver.account, now),
         ...entryCounterStatements({
@@ -525,10 +524,10 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
       insertAt.push(statements.length);
       statements.push(
         rows<{ id: number }>(insertReversal(original.id, direction, type.reversalTitle, now)),
+        ...(direction === "DEBIT"
+          ? debitStatements(tenantId, original.accountId, type, now, { preferTransactionId: original.id, reversal: true })
+          : restoreStatements(tenantId, account, original.id, now).map((s) => rows(s))),
         ...[
-          ...(direction === "DEBIT"
-            ? debitStatements(tenantId, account, type, now, { preferTransactionId: original.id, reversal: true })
-            : restoreStatements(tenantId, account, original.id, now)),
           ...entryCounterStatements({
             tenantId,
             type,

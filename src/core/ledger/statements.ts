@@ -1,4 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { fragmentKey, rendered, reusable, reusableList, type Statement } from "../../db/batch";
 import {
   type Channel,
   type LedgerDirection,
@@ -97,20 +98,48 @@ export function ensurePartnerEntity(table: PartnerTable, tenantId: number, exter
 }
 
 /** SQL naming a store, vendor or product by its partner id (NULL without one). */
-export function partnerEntityIdOf(table: PartnerTable, tenantId: number, externalId: string | null): SQL {
+export function partnerEntityIdOf(table: PartnerTable, tenantId: number | SQLWrapper, externalId: string | SQLWrapper | null): SQL {
   if (externalId === null) return sql`NULL`;
   return sql`(SELECT ${table.id} FROM ${table} WHERE ${table.tenantId} = ${tenantId} AND ${table.externalId} = ${externalId})`;
 }
 
+/**
+ * A statement's customer or account: an id (bound per request), or SQL naming it within
+ * the batch. The guarded writes below are rendered once per shape (db/batch.ts
+ * `reusable`): an id is a placeholder, SQL that binds no value (e.g. "the customer this
+ * batch inserted") is part of the shape, and SQL binding values renders per request.
+ */
+export type RowRef = number | SQL;
+
+interface BoundRef {
+  key: string | null;
+  sql: SQL;
+}
+
+/** `ref` as a statement's part: a placeholder `name` filled in `values`, or its SQL. */
+function bindRef(name: string, ref: RowRef, values: Record<string, unknown>): BoundRef {
+  if (typeof ref !== "number") return { key: fragmentKey(ref), sql: ref };
+  values[name] = ref;
+  return { key: "?", sql: sql`${sql.placeholder(name)}` };
+}
+
+/** The shape key of statements built from `refs` and `flags` (null: not reusable). */
+function shapeKey(refs: readonly BoundRef[], flags: readonly unknown[]): string | null {
+  return refs.some((ref) => ref.key === null) ? null : JSON.stringify([...refs.map((ref) => ref.key), ...flags]);
+}
+
+const placeholder = (name: string) => sql`${sql.placeholder(name)}`;
+const NULL = sql`NULL`;
+
 /** Everything a new transaction row holds besides what the batch computes. */
 export interface TransactionRow {
   tenantId: number;
-  customer: SQL;
-  account: SQL;
+  customer: RowRef;
+  account: RowRef;
   type: LedgerType;
   direction: LedgerDirection;
   /** Hundredths, or SQL computed in the batch (a full-balance voucher). */
-  amount: number | SQL;
+  amount: RowRef;
   title: string;
   code: string | null;
   externalId?: string | null;
@@ -120,7 +149,7 @@ export interface TransactionRow {
   vendorExternalId?: string | null;
   checkbookId?: string | null;
   transferTransactionId?: string | null;
-  counterpart?: SQL | null;
+  counterpart?: RowRef | null;
   orderTotal?: number | null;
   earnedRedeemed?: number | null;
   requestHash?: string | null;
@@ -135,43 +164,92 @@ export interface TransactionRow {
 const nextSeq = (customer: SQL) => sql`(SELECT coalesce(max(${t.customerSeq}), 0) + 1 FROM ${t} WHERE ${t.customerId} = ${customer})`;
 
 /** Inserts a transaction (numbered next in its customer's history) and returns its id. */
-export function insertTransaction(row: TransactionRow): SQL {
-  const amount = typeof row.amount === "number" ? sql`${row.amount}` : row.amount;
-  const target = columns(
-    t.tenantId,
-    t.customerId,
-    t.customerSeq,
-    t.accountId,
-    t.unit,
-    t.direction,
-    t.amount,
-    t.type,
-    t.category,
-    t.code,
-    t.externalId,
-    t.title,
-    t.partnerTitle,
-    t.description,
-    t.storeId,
-    t.vendorId,
-    t.checkbookId,
-    t.transferTransactionId,
-    t.counterpartId,
-    t.orderTotal,
-    t.earnedRedeemed,
-    t.requestHash,
-    t.channel,
-    t.registeredChannel,
-    t.createdAt,
-  );
-  return sql`INSERT INTO ${t} (${target})
-    SELECT ${row.tenantId}, ${row.customer}, ${nextSeq(row.customer)}, ${row.account}, ${row.type.unit}, ${row.direction}, ${amount},
-      ${row.type.name}, ${row.type.category}, ${row.code}, ${row.externalId ?? null}, ${row.title}, ${row.partnerTitle ?? null}, ${row.description},
-      ${partnerEntityIdOf(ledgerStores, row.tenantId, row.storeExternalId ?? null)}, ${partnerEntityIdOf(ledgerVendors, row.tenantId, row.vendorExternalId ?? null)},
-      ${row.checkbookId ?? null}, ${row.transferTransactionId ?? null}, ${row.counterpart ?? sql`NULL`},
-      ${row.orderTotal ?? null}, ${row.earnedRedeemed ?? null}, ${row.requestHash ?? null}, ${row.channel ?? null}, ${row.registeredChannel ?? null}, ${row.createdAt}
-    RETURNING ${col(t.id)}`;
+export function insertTransaction(row: TransactionRow): Statement<{ id: number }[]> {
+  const values: Record<string, unknown> = {
+    tenantId: row.tenantId,
+    unit: row.type.unit,
+    direction: row.direction,
+    type: row.type.name,
+    category: row.type.category,
+    code: row.code,
+    externalId: row.externalId ?? null,
+    title: row.title,
+    partnerTitle: row.partnerTitle ?? null,
+    description: row.description,
+    store: row.storeExternalId ?? null,
+    vendor: row.vendorExternalId ?? null,
+    checkbookId: row.checkbookId ?? null,
+    transferTransactionId: row.transferTransactionId ?? null,
+    orderTotal: row.orderTotal ?? null,
+    earnedRedeemed: row.earnedRedeemed ?? null,
+    requestHash: row.requestHash ?? null,
+    channel: row.channel ?? null,
+    registeredChannel: row.registeredChannel ?? null,
+    createdAt: row.createdAt,
+  };
+  const shape: TransactionShape = {
+    customer: bindRef("customer", row.customer, values),
+    account: bindRef("account", row.account, values),
+    amount: bindRef("amount", row.amount, values),
+    counterpart: bindRef("counterpart", row.counterpart ?? NULL, values),
+    store: values.store !== null,
+    vendor: values.vendor !== null,
+  };
+  return rendered(transactionInsert(shape, values));
 }
+
+interface TransactionShape {
+  customer: BoundRef;
+  account: BoundRef;
+  amount: BoundRef;
+  counterpart: BoundRef;
+  store: boolean;
+  vendor: boolean;
+}
+
+const transactionColumns = columns(
+  t.tenantId,
+  t.customerId,
+  t.customerSeq,
+  t.accountId,
+  t.unit,
+  t.direction,
+  t.amount,
+  t.type,
+  t.category,
+  t.code,
+  t.externalId,
+  t.title,
+  t.partnerTitle,
+  t.description,
+  t.storeId,
+  t.vendorId,
+  t.checkbookId,
+  t.transferTransactionId,
+  t.counterpartId,
+  t.orderTotal,
+  t.earnedRedeemed,
+  t.requestHash,
+  t.channel,
+  t.registeredChannel,
+  t.createdAt,
+);
+
+const transactionInsert = reusable(
+  (shape: TransactionShape) => shapeKey([shape.customer, shape.account, shape.amount, shape.counterpart], [shape.store, shape.vendor]),
+  ({ customer, account, amount, counterpart, store, vendor }) => {
+    const p = placeholder;
+    const tenantId = sql.placeholder("tenantId");
+    return sql`INSERT INTO ${t} (${transactionColumns})
+    SELECT ${p("tenantId")}, ${customer.sql}, ${nextSeq(customer.sql)}, ${account.sql}, ${p("unit")}, ${p("direction")}, ${amount.sql},
+      ${p("type")}, ${p("category")}, ${p("code")}, ${p("externalId")}, ${p("title")}, ${p("partnerTitle")}, ${p("description")},
+      ${store ? partnerEntityIdOf(ledgerStores, tenantId, sql.placeholder("store")) : NULL},
+      ${vendor ? partnerEntityIdOf(ledgerVendors, tenantId, sql.placeholder("vendor")) : NULL},
+      ${p("checkbookId")}, ${p("transferTransactionId")}, ${counterpart.sql},
+      ${p("orderTotal")}, ${p("earnedRedeemed")}, ${p("requestHash")}, ${p("channel")}, ${p("registeredChannel")}, ${p("createdAt")}
+    RETURNING ${col(t.id)}`;
+  },
+);
 
 /**
  * Inserts the reversal of transaction `originalId`: the opposite direction, the same
@@ -208,16 +286,25 @@ export function insertReversal(originalId: number, direction: LedgerDirection, t
  * Statements of a credit to `account` of the transaction just inserted: opens its lot
  * (none for a zero amount) and adds to the balance (and to `earned` for earning types).
  */
-export function creditStatements(tenantId: number, account: SQL, type: LedgerType, expiresAt: number | null, now: number): SQL[] {
-  return [
-    sql`INSERT INTO ${l} (${columns(l.tenantId, l.accountId, l.transactionId, l.amount, l.remaining, l.expiresAt, l.expired, l.setName, l.createdAt)})
-      SELECT ${tenantId}, ${account}, ${lastTransactionId}, ${lastTransactionAmount}, ${lastTransactionAmount}, ${expiresAt}, 0, ${type.setName}, ${now}
-      WHERE ${lastTransactionAmount} > 0`,
-    sql`UPDATE ${a} SET ${col(a.balance)} = ${a.balance} + ${lastTransactionAmount},
-      ${col(a.earned)} = ${a.earned} + ${type.earns ? lastTransactionAmount : sql`0`}, ${col(a.updatedAt)} = ${now}
-      WHERE ${a.id} = ${account}`,
-  ];
+export function creditStatements(tenantId: number, account: RowRef, type: LedgerType, expiresAt: number | null, now: number): Statement<never[]>[] {
+  const values: Record<string, unknown> = { tenantId, expiresAt, setName: type.setName, now };
+  return creditSql({ account: bindRef("account", account, values), earns: type.earns }, values).map((query) => rendered<never>(query));
 }
+
+const creditSql = reusableList(
+  ({ account, earns }: { account: BoundRef; earns: boolean }) => shapeKey([account], [earns]),
+  ({ account: { sql: account }, earns }) => {
+    const p = placeholder;
+    return [
+      sql`INSERT INTO ${l} (${columns(l.tenantId, l.accountId, l.transactionId, l.amount, l.remaining, l.expiresAt, l.expired, l.setName, l.createdAt)})
+        SELECT ${p("tenantId")}, ${account}, ${lastTransactionId}, ${lastTransactionAmount}, ${lastTransactionAmount}, ${p("expiresAt")}, 0, ${p("setName")}, ${p("now")}
+        WHERE ${lastTransactionAmount} > 0`,
+      sql`UPDATE ${a} SET ${col(a.balance)} = ${a.balance} + ${lastTransactionAmount},
+        ${col(a.earned)} = ${a.earned} + ${earns ? lastTransactionAmount : sql`0`}, ${col(a.updatedAt)} = ${p("now")}
+        WHERE ${a.id} = ${account}`,
+    ];
+  },
+);
 
 /**
  * Statements of a debit from `account` of the transaction just inserted: takes its
@@ -227,30 +314,44 @@ export function creditStatements(tenantId: number, account: SQL, type: LedgerTyp
  */
 export function debitStatements(
   tenantId: number,
-  account: SQL,
+  account: RowRef,
   type: LedgerType,
   now: number,
   options: { preferTransactionId?: number; reversal?: boolean } = {},
-): SQL[] {
-  const preference = options.preferTransactionId === undefined ? sql`0` : sql`CASE WHEN ${l.transactionId} = ${options.preferTransactionId} THEN 0 ELSE 1 END`;
-  const earnedDelta = options.reversal && type.earns ? lastTransactionAmount : sql`0`;
-  const taken = sql.identifier("taken_before");
-  return [
-    sql`INSERT INTO ${m} (${columns(m.tenantId, m.transactionId, m.lotId, m.amount)})
-      SELECT ${tenantId}, ${lastTransactionId}, ${sql.identifier("id")}, min(${sql.identifier("remaining")}, ${lastTransactionAmount} - ${taken})
-      FROM (
-        SELECT ${l.id} AS ${sql.identifier("id")}, ${l.remaining} AS ${sql.identifier("remaining")},
-          coalesce(sum(${l.remaining}) OVER (ORDER BY ${preference}, ${l.expiresAt} IS NULL, ${l.expiresAt}, ${l.id} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ${taken}
-        FROM ${l} WHERE ${l.accountId} = ${account} AND ${l.remaining} > 0
-      )
-      WHERE ${taken} < ${lastTransactionAmount}`,
-    sql`UPDATE ${l} SET ${col(l.remaining)} = ${l.remaining} - ${sql.identifier("taken")}.${sql.identifier("amount")}
-      FROM (SELECT ${m.lotId} AS ${sql.identifier("lot_id")}, ${m.amount} AS ${sql.identifier("amount")} FROM ${m} WHERE ${m.transactionId} = ${lastTransactionId}) AS ${sql.identifier("taken")}
-      WHERE ${l.id} = ${sql.identifier("taken")}.${sql.identifier("lot_id")}`,
-    sql`UPDATE ${a} SET ${col(a.balance)} = ${a.balance} - ${lastTransactionAmount}, ${col(a.earned)} = ${a.earned} - ${earnedDelta}, ${col(a.updatedAt)} = ${now}
-      WHERE ${a.id} = ${account}`,
-  ];
+): Statement<never[]>[] {
+  const values: Record<string, unknown> = { tenantId, now, prefer: options.preferTransactionId ?? null };
+  const shape = {
+    account: bindRef("account", account, values),
+    prefer: options.preferTransactionId !== undefined,
+    earnedBack: !!options.reversal && type.earns,
+  };
+  return debitSql(shape, values).map((query) => rendered<never>(query));
 }
+
+const debitSql = reusableList(
+  ({ account, prefer, earnedBack }: { account: BoundRef; prefer: boolean; earnedBack: boolean }) => shapeKey([account], [prefer, earnedBack]),
+  ({ account: { sql: account }, prefer, earnedBack }) => {
+    const p = placeholder;
+    const preference = prefer ? sql`CASE WHEN ${l.transactionId} = ${p("prefer")} THEN 0 ELSE 1 END` : sql`0`;
+    const earnedDelta = earnedBack ? lastTransactionAmount : sql`0`;
+    const taken = sql.identifier("taken_before");
+    return [
+      sql`INSERT INTO ${m} (${columns(m.tenantId, m.transactionId, m.lotId, m.amount)})
+        SELECT ${p("tenantId")}, ${lastTransactionId}, ${sql.identifier("id")}, min(${sql.identifier("remaining")}, ${lastTransactionAmount} - ${taken})
+        FROM (
+          SELECT ${l.id} AS ${sql.identifier("id")}, ${l.remaining} AS ${sql.identifier("remaining")},
+            coalesce(sum(${l.remaining}) OVER (ORDER BY ${preference}, ${l.expiresAt} IS NULL, ${l.expiresAt}, ${l.id} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ${taken}
+          FROM ${l} WHERE ${l.accountId} = ${account} AND ${l.remaining} > 0
+        )
+        WHERE ${taken} < ${lastTransactionAmount}`,
+      sql`UPDATE ${l} SET ${col(l.remaining)} = ${l.remaining} - ${sql.identifier("taken")}.${sql.identifier("amount")}
+        FROM (SELECT ${m.lotId} AS ${sql.identifier("lot_id")}, ${m.amount} AS ${sql.identifier("amount")} FROM ${m} WHERE ${m.transactionId} = ${lastTransactionId}) AS ${sql.identifier("taken")}
+        WHERE ${l.id} = ${sql.identifier("taken")}.${sql.identifier("lot_id")}`,
+      sql`UPDATE ${a} SET ${col(a.balance)} = ${a.balance} - ${lastTransactionAmount}, ${col(a.earned)} = ${a.earned} - ${earnedDelta}, ${col(a.updatedAt)} = ${p("now")}
+        WHERE ${a.id} = ${account}`,
+    ];
+  },
+);
 
 /** Statements of the reversal (just inserted) of debit `debitId`: gives every lot back exactly what the debit took. */
 export function restoreStatements(tenantId: number, account: SQL, debitId: number, now: number): SQL[] {
