@@ -15,16 +15,18 @@ import consoleJs from "./browser/console.js";
 const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
 
-const bundled: Record<string, { body: string; type: string }> = {
+const bundled = {
   "console.js": { body: consoleJs, type: JS },
   "console.css": { body: consoleCss, type: CSS },
-};
+} satisfies Record<string, { body: string; type: string }>;
 
 /** The content type of each of uPlot's files in the static assets. */
-const assetTypes: Record<string, string> = {
+const assetTypes = {
   "uPlot.iife.min.js": JS,
   "uPlot.min.css": CSS,
-};
+} satisfies Record<string, string>;
+
+type ConsoleFile = keyof typeof bundled | keyof typeof assetTypes;
 
 /** FNV-1a (32 bits) of a text: a version stamp, not a security measure. */
 function stamp(text: string): string {
@@ -37,7 +39,7 @@ function stamp(text: string): string {
 const version = stamp([consoleJs, consoleCss, `uplot@${uplotVersion}`].join("\n"));
 
 /** The URL of a static file of the console. */
-export function assetPath(name: string): string {
+export function assetPath(name: ConsoleFile): string {
   return `/console/static/${version}/${name}`;
 }
 
@@ -52,10 +54,10 @@ export async function staticFile(
   requestUrl: string,
 ): Promise<{ body: string | ReadableStream; type: string } | null> {
   if (requestedVersion !== version) return null;
-  if (Object.hasOwn(bundled, name)) return bundled[name]!;
+  if (Object.hasOwn(bundled, name)) return bundled[name as keyof typeof bundled];
   if (!Object.hasOwn(assetTypes, name)) return null;
   const asset = await assets.fetch(new URL(`/${name}`, requestUrl));
   // A missing asset is a broken deployment, never a file to cache for a year.
   if (!asset.ok || !asset.body) throw new Error(`static asset ${name}: ${asset.status}`);
-  return { body: asset.body, type: assetTypes[name]! };
+  return { body: asset.body, type: assetTypes[name as keyof typeof assetTypes] };
 }

@@ -10,11 +10,13 @@ import type { Db } from "./client";
  * - `prepared(db => query.prepare())`: a Drizzle query built once per isolate (building
  *   one costs hundreds of µs, binding a prepared one about one), run with
  *   `sql.placeholder(...)` values through `bound(...)`;
- * - `reusable(key, build)`: an `sql` template whose text depends on the request only
- *   through a few choices (which fields it sets, how many keys it links), rendered once
- *   per choice and isolate, its `sql.placeholder(...)` values filled per request;
+ * - `reusable(key, build)` (`reusableList` for several): an `sql` template whose text
+ *   depends on the request only through a few choices (which fields it sets, how many
+ *   keys it links, whether the customer is an id or the one the batch inserts), rendered
+ *   once per choice and isolate, its `sql.placeholder(...)` values filled per request;
  * - `rows<Row>(sql\`...\`)`: an `sql` template naming the schema's tables and columns,
- *   built for one request (the ledger's guarded writes).
+ *   built for one request (the rarer writes: reversals, transfers' credit halves, order
+ *   lines, report counters, merges).
  */
 
 const dialect = new SQLiteAsyncDialect();
