@@ -1,6 +1,6 @@
 import { and, asc, count, eq, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { bound, prepared, rows, runBatch } from "../db/batch";
+import { bound, prepared, rendered, reusable, rows, runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { customers, identifiers, type SaleKind, sales, salesClientTypes, salesDocumentTypes, tenants } from "../db/schema";
 
@@ -10,6 +10,7 @@ import { col } from "../db/sql";
 import { customerUpdated, saleRecorded } from "./events/payloads";
 import { createCustomer, deactivationStatements, fullName, updateSet, wholeName } from "./registry/customers";
 import { holderOf, normalise, setQualifier } from "./registry/identifiers";
+import type { DeactivationTarget } from "./registry/refs";
 
 /**
  * Sales and separations (reservations) of apartments, and the clients they belong to.
@@ -299,15 +300,26 @@ export async function updateSalesClient(
  * client gone.
  */
 export async function deleteSalesClient(db: Db, tenantId: number, documentNumber: string): Promise<"deleted" | "has_sales" | "not_found"> {
-  const holder = holderOfDocument(tenantId, normalise("document", documentNumber));
-  const hasNoSales = sql`NOT EXISTS (SELECT 1 FROM ${sales} WHERE ${sales.tenantId} = ${tenantId} AND ${sales.customerId} = ${customers.id})`;
+  const values = { documentNumber: normalise("document", documentNumber) };
   const [, deleted, , remaining] = await runBatch(db, [
-    ...deactivationStatements(tenantId, holder, Date.now(), hasNoSales),
-    rows<{ id: number | null }>(sql`SELECT ${holder} AS "id"`),
+    ...deactivationStatements(clientWithoutSales, tenantId, Date.now(), values),
+    rendered<{ id: number | null }>(documentHolder(undefined, { ...values, tenantId })),
   ]);
   if (deleted.length > 0) return "deleted";
   return remaining[0]?.id != null ? "has_sales" : "not_found";
 }
+
+/** The primary holder of a document, without sales: the sales surface's delete. */
+const clientWithoutSales: DeactivationTarget = {
+  key: "document holder without sales",
+  customer: () => holderOfDocument(sql.placeholder("tenantId"), sql.placeholder("documentNumber")),
+  guard: () => sql`NOT EXISTS (SELECT 1 FROM ${sales} WHERE ${sales.tenantId} = ${sql.placeholder("tenantId")} AND ${sales.customerId} = ${customers.id})`,
+};
+
+const documentHolder = reusable(
+  () => "document holder",
+  () => sql`SELECT ${holderOfDocument(sql.placeholder("tenantId"), sql.placeholder("documentNumber"))} AS "id"`,
+);
 
 /**
  * Records a sale or separation for the client holding the document. The insert selects

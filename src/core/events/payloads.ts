@@ -15,7 +15,7 @@ import {
 import { tiersOf } from "../ledger/catalogue";
 import { holderOf } from "../registry/identifiers";
 import { givenFields, type Profile, type ProfileField, profileColumns, profileKinds, storedValues } from "../registry/profile";
-import { type CustomerRef, customerTemplate } from "../registry/refs";
+import { type CustomerRef, customerTemplate, type DeactivationTarget } from "../registry/refs";
 import { appendEvent, reusableEvent } from "./outbox";
 
 /**
@@ -171,16 +171,19 @@ export function customerUpdated(
  * deactivation, under the same `guard`, so that it still sees the keys the deactivation
  * gives up.
  */
-export function customerDeleted(tenantId: number, customer: SQL, now: number, guard?: SQL): Statement<never[]> {
-  return appendEvent({
-    tenantId,
-    type: "customer.deleted",
-    data: sql`json_object('customer', ${customerJson({ active: false, updatedAt: sql`${now}` })})`,
-    from: sql`${c}`,
-    where: sql`${customerRow(tenantId, customer)} AND ${c.active} = 1 ${guard ? sql`AND ${guard}` : sql``}`,
-    now,
-  });
+export function customerDeleted(target: DeactivationTarget, tenantId: number, now: number, values: Record<string, unknown>): Statement<never[]> {
+  return deleted(target, tenantId, now, values);
 }
+
+const deleted = reusableEvent(
+  (target: DeactivationTarget) => target.key,
+  (target, at) => ({
+    type: "customer.deleted",
+    data: sql`json_object('customer', ${customerJson({ active: false, updatedAt: at.now })})`,
+    from: sql`${c}`,
+    where: sql`${customerRow(at.tenantId, target.customer())} AND ${c.active} = 1 ${target.guard ? sql`AND ${target.guard()}` : sql``}`,
+  }),
+);
 
 /** `customer.merged` `{customer, merged: {id}}` (the survivor as it is now); goes last in the merge, under its `merged` condition. */
 export function customerMerged(tenantId: number, survivorId: number, absorbedId: number, merged: SQL, now: number): Statement<never[]> {

@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, gt, type SQL, sql } from "drizzle-orm";
-import { bound, prepared, preparedPer, rendered, reusable, rows, runBatch, type Statement } from "../../db/batch";
+import { bound, prepared, preparedPer, rendered, reusable, reusableList, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { uniqueViolated } from "../../db/errors";
 import { type Channel, type Customer, customers, type IdentifierKind, identifiers, tenants } from "../../db/schema";
@@ -20,7 +20,7 @@ import {
   setQualifier,
 } from "./identifiers";
 import { givenFields, type Profile, type ProfileField, type ProfileKind, profileKinds, storedValues } from "./profile";
-import { type CustomerRef, customerTemplate, isLiveCustomer, lastCustomerId, liveCustomerId, storedCustomerId } from "./refs";
+import { type CustomerRef, customerTemplate, type DeactivationTarget, isLiveCustomer, lastCustomerId, liveCustomerId, storedCustomerId } from "./refs";
 
 export { type Profile, profileKinds } from "./profile";
 export { isLiveCustomer, lastCustomerId, liveCustomerId, storedCustomerId } from "./refs";
@@ -289,28 +289,41 @@ export function updateSet(values: Profile & { updatedAt: number }): SQL {
 }
 
 /**
- * The statements of a soft delete of the customer `customer` names in the tenant, if
- * active and `guard` holds (e.g. "has no sales"): its `customer.deleted` event (first, so
- * that it still sees the customer's keys), then the customer goes inactive (triggers move
- * the tenant's counters) and gives up the keys its kinds release. The second returns the
- * deleted id (none when nothing was deleted).
+ * The statements of a soft delete of the customer `target` names in the tenant, if
+ * active and its guard holds (e.g. "has no sales"): its `customer.deleted` event (first,
+ * so that it still sees the customer's keys), then the customer goes inactive (triggers
+ * move the tenant's counters) and gives up the keys its kinds release. The second returns
+ * the deleted id (none when nothing was deleted). Rendered once per `target.key`; `values`
+ * fill the target's own placeholders.
  */
 export function deactivationStatements(
+  target: DeactivationTarget,
   tenantId: number,
-  customer: SQL,
   now: number,
-  guard?: SQL,
+  values: Record<string, unknown>,
 ): [Statement<never[]>, Statement<{ id: number }[]>, Statement<never[]>] {
-  return [
-    customerDeleted(tenantId, customer, now, guard),
-    rows<{ id: number }>(sql`UPDATE ${customers} SET ${col(customers.active)} = 0, ${col(customers.updatedAt)} = ${now}
-      WHERE ${customers.id} = ${customer} AND ${customers.active} = 1 ${guard ? sql`AND ${guard}` : sql``} RETURNING ${col(customers.id)}`),
-    rows<never>(deactivationStatement(customer, now)),
-  ];
+  const [update, release] = deactivation(target, { ...values, tenantId, now });
+  return [customerDeleted(target, tenantId, now, values), rendered<{ id: number }>(update!), rendered<never>(release!)];
 }
+
+const deactivation = reusableList(
+  (target: DeactivationTarget) => target.key,
+  (target) => {
+    const now = sql.placeholder("now");
+    const customer = target.customer();
+    return [
+      sql`UPDATE ${customers} SET ${col(customers.active)} = 0, ${col(customers.updatedAt)} = ${now}
+        WHERE ${customers.id} = ${customer} AND ${customers.active} = 1 ${target.guard ? sql`AND ${target.guard()}` : sql``} RETURNING ${col(customers.id)}`,
+      deactivationStatement(customer, now),
+    ];
+  },
+);
+
+/** The customer a stored id names (following merges): `deactivateCustomer`'s target. */
+const byStoredId: DeactivationTarget = { key: "stored id", customer: () => storedCustomerId(sql.placeholder("tenantId"), sql.placeholder("id")) };
 
 /** Soft-deletes the active customer `id` names (following merges); not_found when there is none (another tenant's too). */
 export async function deactivateCustomer(db: Db, tenantId: number, id: number): Promise<void> {
-  const [, deleted] = await runBatch(db, deactivationStatements(tenantId, storedCustomerId(tenantId, id), Date.now()));
+  const [, deleted] = await runBatch(db, deactivationStatements(byStoredId, tenantId, Date.now(), { id }));
   if (deleted.length === 0) throw new NotFound("customer");
 }

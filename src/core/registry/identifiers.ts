@@ -191,7 +191,7 @@ export function setQualifier(customer: number | SQL, kind: IdentifierKind, value
  * customer being inactive by then, so a delete that its own guard refused releases
  * nothing.
  */
-export function deactivationStatement(customer: number | SQL, now: number): SQL {
+export function deactivationStatement(customer: number | SQL, now: number | SQLWrapper): SQL {
   const freed = sql.join(
     freedOnDeactivation.map((k) => sql`${k}`),
     sql`, `,

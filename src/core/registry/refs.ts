@@ -32,6 +32,18 @@ export function isLiveCustomer(tenantId: number | SQLWrapper, id: number | SQLWr
 export const lastCustomerId = sql<number>`(SELECT max(${customers.id}) FROM ${customers})`;
 
 /**
+ * What a soft delete removes, for statements rendered once per `key` (db/batch.ts
+ * `reusable`): the customer, and an optional condition on the `customers` row (e.g. "has
+ * no sales"), each built from placeholders only (`tenantId`, `now` and the caller's own),
+ * never from a request's values.
+ */
+export interface DeactivationTarget {
+  key: string;
+  customer: () => SQL;
+  guard?: () => SQL;
+}
+
+/**
  * How a statement names its customer: its id; SQL naming it within the batch (e.g.
  * `lastCustomerId`); or `{ live: id }`, the active customer a stored id stands for
  * (`liveCustomerId`, following merges).
