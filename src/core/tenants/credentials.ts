@@ -124,11 +124,7 @@ export function secretMatches(secretHash: SQLWrapper, now: SQLWrapper) {
  * the previous one during its grace period. Null when unknown, revoked or wrong.
  */
 export async function verifyClientSecret(db: Db, clientId: number, secret: string): Promise<Principal | null> {
-  const row = await db
-    .select()
-    .from(credentials)
-    .where(and(eq(credentials.id, clientId), isNull(credentials.revokedAt)))
-    .get();
+  const row = await unrevokedCredential(db).get({ clientId });
   const hash = await sha256Hex(secret);
   // Compare with both hashes even when the row is missing, so timing does not reveal which ids exist or rotated.
   const [current, previous] = await Promise.all([constantTimeEqual(hash, row?.secretHash ?? ""), constantTimeEqual(hash, row?.previousSecretHash ?? "")]);
@@ -136,6 +132,14 @@ export async function verifyClientSecret(db: Db, clientId: number, secret: strin
   if (!row || !ok) return null;
   return { tenantId: row.tenantId, credentialId: row.id, kind: row.kind };
 }
+
+const unrevokedCredential = prepared((db) =>
+  db
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.id, sql.placeholder("clientId")), isNull(credentials.revokedAt)))
+    .prepare(),
+);
 
 const liveCredential = prepared((db) =>
   db
