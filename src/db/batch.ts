@@ -1,4 +1,4 @@
-import { fillPlaceholders, type Query, type SQL } from "drizzle-orm";
+import { fillPlaceholders, type Query, type SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 
@@ -122,6 +122,28 @@ export function fragmentKey(fragment: SQL): string | null {
     fragmentKeys.set(fragment, key);
   }
   return key;
+}
+
+/**
+ * A row a `reusable` statement names: an id, or SQL naming it (e.g. "the customer this
+ * batch inserted"). `sql` is what the statement writes for it: the placeholder `name`
+ * for an id (filled from `values`), else the SQL itself; `key` is what it adds to the
+ * statement's shape (null: the SQL binds values of its own, the statement is not reusable).
+ */
+export interface TemplateRef {
+  key: string | null;
+  sql: SQL;
+  values: Record<string, unknown>;
+}
+
+export function templateRef(name: string, ref: number | SQL): TemplateRef {
+  if (typeof ref !== "number") return { key: fragmentKey(ref), sql: ref, values: {} };
+  return { key: "?", sql: sql`${sql.placeholder(name)}`, values: { [name]: ref } };
+}
+
+/** The shape key of a statement built from `refs` and `flags` (null: not reusable). */
+export function shapeOf(refs: readonly TemplateRef[], flags: readonly unknown[] = []): string | null {
+  return refs.some((ref) => ref.key === null) ? null : JSON.stringify([...refs.map((ref) => ref.key), ...flags]);
 }
 
 /** Raw SQL returning rows of `Row` (column names as aliased in the SQL). */

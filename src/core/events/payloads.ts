@@ -1,5 +1,5 @@
 import { type Column, getTableColumns, type SQL, sql } from "drizzle-orm";
-import { fragmentKey, type Statement } from "../../db/batch";
+import { type Statement, shapeOf, type TemplateRef, templateRef } from "../../db/batch";
 import {
   customers,
   type IdentifierKind,
@@ -354,20 +354,22 @@ function tierChangedSpec(spec: { tenantId: number | SQL; customer: SQL | Column;
  * `delta` (SQL valid at this point of the batch); goes after the account's update.
  */
 export function tierChangedByPosting(tenantId: number, account: number | SQL, delta: SQL, now: number): Statement<never[]> {
-  return typeof account === "number" ? tierChangedOfAccount(delta, tenantId, now, { account }) : tierChanged({ tenantId, ...postingTier(account, delta), now });
+  const shape = { account: templateRef("account", account), delta: templateRef("delta", delta) };
+  return tierChangedOfPosting(shape, tenantId, now, shape.account.values);
 }
 
-const postingTier = (account: SQL, delta: SQL) => ({
-  customer: a.customerId,
-  before: sql`${a.earned} - ${delta}`,
-  after: sql`${a.earned}`,
-  from: sql`${a}`,
-  where: sql`${a.id} = ${account} AND ${a.unit} = 'POINTS'`,
-});
-
-/** `tierChangedByPosting` of an account known by its id, rendered once per `delta` (SQL binding no value). */
-const tierChangedOfAccount = reusableEvent(fragmentKey, (delta, at) =>
-  tierChangedSpec({ tenantId: at.tenantId, ...postingTier(sql`${sql.placeholder("account")}`, delta) }),
+/** `tierChangedByPosting`'s statement, rendered once per account reference and `delta` (db/batch.ts `templateRef`). */
+const tierChangedOfPosting = reusableEvent(
+  ({ account, delta }: { account: TemplateRef; delta: TemplateRef }) => shapeOf([account, delta]),
+  ({ account, delta }, at) =>
+    tierChangedSpec({
+      tenantId: at.tenantId,
+      customer: a.customerId,
+      before: sql`${a.earned} - ${delta.sql}`,
+      after: sql`${a.earned}`,
+      from: sql`${a}`,
+      where: sql`${a.id} = ${account.sql} AND ${a.unit} = 'POINTS'`,
+    }),
 );
 
 /**

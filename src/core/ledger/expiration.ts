@@ -83,7 +83,7 @@ export async function expireDueLots(db: Db, now: number, options: { maxLots?: nu
               storeExternalId: lot.storeExternalId,
               createdAt: now,
               timeZone: lot.timezone ?? "UTC",
-              customer: sql`${lot.customerId}`,
+              customer: lot.customerId,
               channel: null,
               lines: [],
               customerCreated: null,

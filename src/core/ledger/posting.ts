@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { rendered, reusableList, rows, runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { isCheckViolation, isUniqueViolation } from "../../db/errors";
@@ -35,6 +35,7 @@ import {
   lastTransactionId,
   type OrderLine,
   orderLineStatements,
+  type RowRef,
   restoreStatements,
   transferCreditStatements,
 } from "./statements";
@@ -198,13 +199,13 @@ function partyStatements(
   unit: string,
   channel: Channel,
   now: number,
-): { statements: Statement<unknown>[]; customer: SQL; account: SQL; customerId: number | undefined; accountId: number | undefined; created: boolean } {
+): { statements: Statement<unknown>[]; customer: RowRef; account: RowRef; created: boolean } {
   const resolved = ctx.parties.get(customer.externalId) ?? null;
   const loyaltyId = { kind: "loyalty_id" as const, value: normalise("loyalty_id", customer.externalId) };
   const statements: Statement<unknown>[] = [];
-  let customerSql: SQL;
+  let customerRef: RowRef;
   if (resolved) {
-    customerSql = sql`${resolved.customerId}`;
+    customerRef = resolved.customerId;
     if (resolved.linkLoyaltyId) {
       statements.push(
         rows(linkIdentifier(tenantId, resolved.customerId, loyaltyId, now)),
@@ -214,19 +215,12 @@ function partyStatements(
   } else {
     const loyaltyData = customer.data === undefined || customer.data === null ? null : JSON.stringify(customer.data);
     statements.push(insertCustomerStatement(db, tenantId, channel, { name: customer.name, loyaltyData }, now));
-    customerSql = holderOf(tenantId, "loyalty_id", loyaltyId.value);
-    statements.push(rows(linkIdentifier(tenantId, lastCustomerId, loyaltyId, now)), customerCreated(tenantId, customerSql, now));
+    customerRef = holderOf(tenantId, "loyalty_id", loyaltyId.value);
+    statements.push(rows(linkIdentifier(tenantId, lastCustomerId, loyaltyId, now)), customerCreated(tenantId, customerRef, now));
   }
   const accountId = resolved ? ctx.accounts.get(`${resolved.customerId}|${unit}`) : undefined;
-  if (accountId === undefined) statements.push(rows(ensureAccount(tenantId, customerSql, unit, now)));
-  return {
-    statements,
-    customer: customerSql,
-    account: accountId === undefined ? accountIdOf(customerSql, unit) : sql`${accountId}`,
-    customerId: resolved?.customerId,
-    accountId,
-    created: !resolved,
-  };
+  if (accountId === undefined) statements.push(rows(ensureAccount(tenantId, customerRef, unit, now)));
+  return { statements, customer: customerRef, account: accountId ?? accountIdOf(customerRef, unit), created: !resolved };
 }
 
 /** When a credit's lot stops being spendable: POINTS at the partner's date, else after the tenant's lifetime; COINS never. */
@@ -280,7 +274,6 @@ export async function postTransaction(
     const now = Date.now();
     const direction: LedgerDirection = input.operation === "voucher" ? "DEBIT" : (input.direction ?? type.direction);
     const party = partyStatements(db, ctx, tenantId, input.customer, type.unit, channel, now);
-    const account = party.accountId ?? party.account;
     const statements: Statement<unknown>[] = [...party.statements];
     if (input.store) statements.push(rows(ensurePartnerEntity(ledgerStores, tenantId, input.store.externalId, input.store.name, now)));
     if (input.vendor) statements.push(rows(ensurePartnerEntity(ledgerVendors, tenantId, input.vendor.externalId, input.vendor.name, now)));
@@ -289,8 +282,8 @@ export async function postTransaction(
     statements.push(
       insertTransaction({
         tenantId,
-        customer: party.customerId ?? party.customer,
-        account,
+        customer: party.customer,
+        account: party.account,
         type,
         direction,
         amount: input.operation === "voucher" ? balance : input.amount,
@@ -329,12 +322,12 @@ export async function postTransaction(
     ];
     statements.push(
       ...(direction === "CREDIT"
-        ? creditStatements(tenantId, account, type, lotExpiry(ctx, type, input.expiration, now), now)
-        : debitStatements(tenantId, account, type, now)),
+        ? creditStatements(tenantId, party.account, type, lotExpiry(ctx, type, input.expiration, now), now)
+        : debitStatements(tenantId, party.account, type, now)),
       ...effects.map((s) => rows(s)),
       ledgerPosted(tenantId, direction === "CREDIT" ? "credit" : "debit", now),
     );
-    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, account, lastTransactionAmount, now));
+    if (direction === "CREDIT" && type.earns) statements.push(tierChangedByPosting(tenantId, party.account, lastTransactionAmount, now));
     // The batch ends by reading back what it wrote, so the caller renders it without another round trip.
     const readBack = lastTransactionViewStatements(tenantId);
     const results = await runOrOverdraft(db, [...statements, ...readBack], () => new Overdraft("customer", input.operation));
@@ -416,8 +409,8 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
     statements.push(
       insertTransaction({
         ...common,
-        customer: sender.customerId ?? sender.customer,
-        account: sender.accountId ?? sender.account,
+        customer: sender.customer,
+        account: sender.account,
         direction: "DEBIT",
         amount: input.amount,
         description: input.to.name,
@@ -425,7 +418,7 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
         channel,
         registeredChannel: sender.created ? channel : null,
       }),
-      ...debitStatements(tenantId, sender.accountId ?? sender.account, type, now),
+      ...debitStatements(tenantId, sender.account, type, now),
       ...entryCounterStatements({ ...entry, direction: "DEBIT", customer: sender.customer, channel, customerCreated: sender.created ? channel : null }).map(
         (s) => rows(s),
       ),
@@ -435,8 +428,8 @@ export async function transferPoints(db: Db, tenantId: number, input: TransferIn
     statements.push(
       insertTransaction({
         ...common,
-        customer: receiver.customerId ?? receiver.customer,
-        account: receiver.accountId ?? receiver.account,
+        customer: receiver.customer,
+        account: receiver.account,
         direction: "CREDIT",
         amount: input.amount,
         description: input.from.name,
@@ -519,14 +512,13 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
     const insertAt: number[] = [];
     for (const code of codes) {
       const original = byCode.get(code)!;
-      const account = sql`${original.accountId}`;
       const direction: LedgerDirection = original.direction === "CREDIT" ? "DEBIT" : "CREDIT";
       insertAt.push(statements.length);
       statements.push(
         rows<{ id: number }>(insertReversal(original.id, direction, type.reversalTitle, now)),
         ...(direction === "DEBIT"
           ? debitStatements(tenantId, original.accountId, type, now, { preferTransactionId: original.id, reversal: true })
-          : restoreStatements(tenantId, account, original.id, now).map((s) => rows(s))),
+          : restoreStatements(tenantId, original.accountId, original.id, now).map((s) => rows(s))),
         ...[
           ...entryCounterStatements({
             tenantId,
@@ -536,7 +528,7 @@ export async function reverseTransactions(db: Db, tenantId: number, typeName: st
             storeExternalId: original.storeExternalId,
             createdAt: now,
             timeZone: tenant[0]?.timezone ?? "UTC",
-            customer: sql`${original.customerId}`,
+            customer: original.customerId,
             channel: null,
             lines: [],
             customerCreated: null,

@@ -1,5 +1,5 @@
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { fragmentKey, rendered, reusable, reusableList, type Statement } from "../../db/batch";
+import { rendered, reusable, reusableList, type Statement, shapeOf, type TemplateRef, templateRef } from "../../db/batch";
 import {
   type Channel,
   type LedgerDirection,
@@ -58,8 +58,8 @@ export interface LedgerEntry {
   createdAt: number;
   /** The tenant's IANA zone. */
   timeZone: string;
-  /** SQL naming the entry's customer (valid at that point of the batch). */
-  customer: SQL;
+  /** The entry's customer: its id, or SQL naming it (valid at that point of the batch). */
+  customer: RowRef;
   /** The caller's channel stored on the entry (null on reversals, transfer credits, expirations). */
   channel: Channel | null;
   lines: readonly OrderLine[];
@@ -77,12 +77,12 @@ export interface OrderLine {
 }
 
 /** SQL naming a customer's account of a unit. */
-export function accountIdOf(customer: SQL, unit: string): SQL {
+export function accountIdOf(customer: RowRef, unit: string): SQL {
   return sql`(SELECT ${a.id} FROM ${a} WHERE ${a.customerId} = ${customer} AND ${a.unit} = ${unit})`;
 }
 
 /** Creates the customer's account of a unit unless it exists. */
-export function ensureAccount(tenantId: number, customer: SQL, unit: string, now: number): SQL {
+export function ensureAccount(tenantId: number, customer: RowRef, unit: string, now: number): SQL {
   return sql`INSERT INTO ${a} (${columns(a.tenantId, a.customerId, a.unit, a.balance, a.earned, a.createdAt, a.updatedAt)})
     VALUES (${tenantId}, ${customer}, ${unit}, 0, 0, ${now}, ${now})
     ON CONFLICT (${columns(a.customerId, a.unit)}) DO NOTHING`;
@@ -106,27 +106,10 @@ export function partnerEntityIdOf(table: PartnerTable, tenantId: number | SQLWra
 /**
  * A statement's customer or account: an id (bound per request), or SQL naming it within
  * the batch. The guarded writes below are rendered once per shape (db/batch.ts
- * `reusable`): an id is a placeholder, SQL that binds no value (e.g. "the customer this
- * batch inserted") is part of the shape, and SQL binding values renders per request.
+ * `templateRef`): an id is a placeholder, SQL that binds no value (e.g. "the customer
+ * this batch inserted") is part of the shape, and SQL binding values renders per request.
  */
 export type RowRef = number | SQL;
-
-interface BoundRef {
-  key: string | null;
-  sql: SQL;
-}
-
-/** `ref` as a statement's part: a placeholder `name` filled in `values`, or its SQL. */
-function bindRef(name: string, ref: RowRef, values: Record<string, unknown>): BoundRef {
-  if (typeof ref !== "number") return { key: fragmentKey(ref), sql: ref };
-  values[name] = ref;
-  return { key: "?", sql: sql`${sql.placeholder(name)}` };
-}
-
-/** The shape key of statements built from `refs` and `flags` (null: not reusable). */
-function shapeKey(refs: readonly BoundRef[], flags: readonly unknown[]): string | null {
-  return refs.some((ref) => ref.key === null) ? null : JSON.stringify([...refs.map((ref) => ref.key), ...flags]);
-}
 
 const placeholder = (name: string) => sql`${sql.placeholder(name)}`;
 const NULL = sql`NULL`;
@@ -188,21 +171,22 @@ export function insertTransaction(row: TransactionRow): Statement<{ id: number }
     createdAt: row.createdAt,
   };
   const shape: TransactionShape = {
-    customer: bindRef("customer", row.customer, values),
-    account: bindRef("account", row.account, values),
-    amount: bindRef("amount", row.amount, values),
-    counterpart: bindRef("counterpart", row.counterpart ?? NULL, values),
+    customer: templateRef("customer", row.customer),
+    account: templateRef("account", row.account),
+    amount: templateRef("amount", row.amount),
+    counterpart: templateRef("counterpart", row.counterpart ?? NULL),
     store: values.store !== null,
     vendor: values.vendor !== null,
   };
-  return rendered(transactionInsert(shape, values));
+  const refs = [shape.customer, shape.account, shape.amount, shape.counterpart];
+  return rendered(transactionInsert(shape, Object.assign(values, ...refs.map((ref) => ref.values))));
 }
 
 interface TransactionShape {
-  customer: BoundRef;
-  account: BoundRef;
-  amount: BoundRef;
-  counterpart: BoundRef;
+  customer: TemplateRef;
+  account: TemplateRef;
+  amount: TemplateRef;
+  counterpart: TemplateRef;
   store: boolean;
   vendor: boolean;
 }
@@ -236,7 +220,7 @@ const transactionColumns = columns(
 );
 
 const transactionInsert = reusable(
-  (shape: TransactionShape) => shapeKey([shape.customer, shape.account, shape.amount, shape.counterpart], [shape.store, shape.vendor]),
+  (shape: TransactionShape) => shapeOf([shape.customer, shape.account, shape.amount, shape.counterpart], [shape.store, shape.vendor]),
   ({ customer, account, amount, counterpart, store, vendor }) => {
     const p = placeholder;
     const tenantId = sql.placeholder("tenantId");
@@ -287,12 +271,14 @@ export function insertReversal(originalId: number, direction: LedgerDirection, t
  * (none for a zero amount) and adds to the balance (and to `earned` for earning types).
  */
 export function creditStatements(tenantId: number, account: RowRef, type: LedgerType, expiresAt: number | null, now: number): Statement<never[]>[] {
-  const values: Record<string, unknown> = { tenantId, expiresAt, setName: type.setName, now };
-  return creditSql({ account: bindRef("account", account, values), earns: type.earns }, values).map((query) => rendered<never>(query));
+  const ref = templateRef("account", account);
+  return creditSql({ account: ref, earns: type.earns }, { ...ref.values, tenantId, expiresAt, setName: type.setName, now }).map((query) =>
+    rendered<never>(query),
+  );
 }
 
 const creditSql = reusableList(
-  ({ account, earns }: { account: BoundRef; earns: boolean }) => shapeKey([account], [earns]),
+  ({ account, earns }: { account: TemplateRef; earns: boolean }) => shapeOf([account], [earns]),
   ({ account: { sql: account }, earns }) => {
     const p = placeholder;
     return [
@@ -319,17 +305,13 @@ export function debitStatements(
   now: number,
   options: { preferTransactionId?: number; reversal?: boolean } = {},
 ): Statement<never[]>[] {
-  const values: Record<string, unknown> = { tenantId, now, prefer: options.preferTransactionId ?? null };
-  const shape = {
-    account: bindRef("account", account, values),
-    prefer: options.preferTransactionId !== undefined,
-    earnedBack: !!options.reversal && type.earns,
-  };
-  return debitSql(shape, values).map((query) => rendered<never>(query));
+  const ref = templateRef("account", account);
+  const shape = { account: ref, prefer: options.preferTransactionId !== undefined, earnedBack: !!options.reversal && type.earns };
+  return debitSql(shape, { ...ref.values, tenantId, now, prefer: options.preferTransactionId ?? null }).map((query) => rendered<never>(query));
 }
 
 const debitSql = reusableList(
-  ({ account, prefer, earnedBack }: { account: BoundRef; prefer: boolean; earnedBack: boolean }) => shapeKey([account], [prefer, earnedBack]),
+  ({ account, prefer, earnedBack }: { account: TemplateRef; prefer: boolean; earnedBack: boolean }) => shapeOf([account], [prefer, earnedBack]),
   ({ account: { sql: account }, prefer, earnedBack }) => {
     const p = placeholder;
     const preference = prefer ? sql`CASE WHEN ${l.transactionId} = ${p("prefer")} THEN 0 ELSE 1 END` : sql`0`;
@@ -354,7 +336,7 @@ const debitSql = reusableList(
 );
 
 /** Statements of the reversal (just inserted) of debit `debitId`: gives every lot back exactly what the debit took. */
-export function restoreStatements(tenantId: number, account: SQL, debitId: number, now: number): SQL[] {
+export function restoreStatements(tenantId: number, account: RowRef, debitId: number, now: number): SQL[] {
   const back = sql.identifier("back");
   return [
     sql`INSERT INTO ${m} (${columns(m.tenantId, m.transactionId, m.lotId, m.amount)})
@@ -371,7 +353,7 @@ export function restoreStatements(tenantId: number, account: SQL, debitId: numbe
  * per lot the debit half took, with that lot's expiration, so a transfer never extends
  * the life of points.
  */
-export function transferCreditStatements(tenantId: number, account: SQL, now: number): SQL[] {
+export function transferCreditStatements(tenantId: number, account: RowRef, now: number): SQL[] {
   const debitId = sql`(SELECT ${t.counterpartId} FROM ${t} WHERE ${t.id} = ${lastTransactionId})`;
   return [
     sql`INSERT INTO ${l} (${columns(l.tenantId, l.accountId, l.transactionId, l.amount, l.remaining, l.expiresAt, l.expired, l.setName, l.createdAt)})

@@ -1,5 +1,5 @@
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { fragmentKey } from "../../db/batch";
+import { type TemplateRef, templateRef } from "../../db/batch";
 import { customers } from "../../db/schema";
 
 /**
@@ -50,7 +50,6 @@ export interface DeactivationTarget {
  */
 export type CustomerRef = number | SQL | { live: number };
 
-const byId = sql`${sql.placeholder("customer")}`;
 const liveById = liveCustomerId(sql.placeholder("tenantId"), sql.placeholder("customer"));
 
 /**
@@ -59,8 +58,7 @@ const liveById = liveCustomerId(sql.placeholder("tenantId"), sql.placeholder("cu
  * registry), what it adds to the statement's shape (null: the statement is not reusable,
  * its SQL binds values of its own) and the values it fills.
  */
-export function customerTemplate(ref: CustomerRef): { key: string | null; sql: SQL; values: Record<string, unknown> } {
-  if (typeof ref === "number") return { key: "id", sql: byId, values: { customer: ref } };
-  if ("live" in ref) return { key: "live", sql: liveById, values: { customer: ref.live } };
-  return { key: fragmentKey(ref), sql: ref, values: {} };
+export function customerTemplate(ref: CustomerRef): TemplateRef {
+  if (typeof ref === "object" && "live" in ref) return { key: "live", sql: liveById, values: { customer: ref.live } };
+  return templateRef("customer", ref);
 }

@@ -54,7 +54,7 @@ export function holdersStatement<S extends ResolvingSurface>(tenantId: number, s
   const named = Object.keys(table).filter((key) => values[key as KeysOf<S>] !== undefined && values[key as KeysOf<S>] !== null);
   const filled: Record<string, unknown> = { tenantId };
   for (const key of named) for (const kind of table[key]!) filled[`${key}:${kind}`] = normalise(kind, values[key as KeysOf<S>]!);
-  const statement = rendered<HolderRow>(holdersQuery({ table, shape: `${surface}|${named.join()}`, named }, filled));
+  const statement = rendered<HolderRow>(holdersQuery({ surface, named }, filled));
   return {
     query: statement.query,
     read: (result) => statement.read(result).map((r) => ({ key: r.key, kind: r.kind, customerId: r.customerId, active: r.active === 1, rank: r.rank })),
@@ -62,8 +62,9 @@ export function holdersStatement<S extends ResolvingSurface>(tenantId: number, s
 }
 
 const holdersQuery = reusable(
-  ({ shape }: { table: Record<string, readonly IdentifierKind[]>; shape: string; named: string[] }) => shape,
-  ({ table, named }) => {
+  ({ surface, named }: { surface: ResolvingSurface; named: string[] }) => `${surface}|${named.join()}`,
+  ({ surface, named }) => {
+    const table = resolutionTable[surface] as Record<string, readonly IdentifierKind[]>;
     const probes = named.flatMap((key) =>
       table[key]!.map(
         (
